@@ -1,0 +1,109 @@
+// The shared-memory layout of a wasmq queue: the single source of truth.
+//
+// Every offset below is a byte offset from the start of the shared
+// WebAssembly.Memory. `scripts/build.mjs` generates `ts/layout.ts` from this
+// file (so TypeScript never hard-codes an offset) and test/layout.test.ts
+// checks the generated constants against the globals this module exports.
+//
+// Only lines of the form `export const NAME: u32 = <integer>;` are part of
+// the layout contract; keep them that way so the generator can read them.
+//
+//  0      128    256    384         512        640    768    1024
+//  | HDR  | TAIL | HEAD | NOT_EMPTY | NOT_FULL | STATS| LEASE| cells[capacity] | data[capacity*slotBytes] | scratch[n*scratchBytes]
+//
+// The hot words (tail, head, and each wake word) sit on their own 128-byte
+// line: x86 prefetches cache lines in adjacent pairs, so 64 bytes is not
+// enough to stop producers and consumers from invalidating each other
+// (crossbeam's CachePadded uses 128 on x86-64 for the same reason).
+
+/** 'WSMQ' in little-endian: the first word of every queue memory. */
+export const MAGIC: u32 = 0x514d5357;
+/** Bumped whenever anything in this file changes meaning. */
+export const LAYOUT_VERSION: u32 = 1;
+/** Cache-line pair: the unit that hot words are padded to. */
+export const LINE_BYTES: u32 = 128;
+
+// ---- Header line: written once by init(), read-only afterwards. ----
+export const OFF_MAGIC: u32 = 0;
+export const OFF_VERSION: u32 = 4;
+/** Number of cells (slots); a power of two >= 2. */
+export const OFF_CAPACITY: u32 = 8;
+/** Payload bytes per slot; a power of two. */
+export const OFF_SLOT_BYTES: u32 = 12;
+export const OFF_MAX_MESSAGE_BYTES: u32 = 16;
+export const OFF_CELLS: u32 = 20;
+export const OFF_DATA: u32 = 24;
+export const OFF_SCRATCH: u32 = 28;
+export const OFF_SCRATCH_BYTES: u32 = 32;
+export const OFF_SCRATCH_COUNT: u32 = 36;
+export const OFF_STALL_TIMEOUT_MS: u32 = 40;
+/** Which built-in codec the creator chose (CODEC_* below). */
+export const OFF_CODEC: u32 = 44;
+/** Total bytes the layout needs; the memory is at least this large. */
+export const OFF_TOTAL_BYTES: u32 = 48;
+
+// ---- Hot counters, each alone on its line. ----
+/** u64: low 32 bits = enqueue position (wraps mod 2^32), bit 32 = closed. */
+export const OFF_TAIL: u32 = 128;
+/** u32: dequeue position (wraps mod 2^32). */
+export const OFF_HEAD: u32 = 256;
+/** i32 futex word consumers park on; bumped when a message is published. */
+export const OFF_NOT_EMPTY_SEQ: u32 = 384;
+/** i32: number of consumers parked (or about to park) on NOT_EMPTY_SEQ. */
+export const OFF_CONSUMERS_WAITING: u32 = 388;
+/** i32 futex word producers park on; bumped when slots are released. */
+export const OFF_NOT_FULL_SEQ: u32 = 512;
+/** i32: number of producers parked (or about to park) on NOT_FULL_SEQ. */
+export const OFF_PRODUCERS_WAITING: u32 = 516;
+
+// ---- Statistics: written only on rare paths. ----
+/** u32: claims of dead (or too slow) producers that were skipped. */
+export const OFF_RECLAIMED_WRITES: u32 = 640;
+/** u32: claims of dead (or too slow) consumers whose slots were freed. */
+export const OFF_RECLAIMED_READS: u32 = 644;
+/** u32: slow producers that found their claim reclaimed and pushed again. */
+export const OFF_RETRIED_WRITES: u32 = 648;
+
+// ---- Scratch leases: one bit per scratch area (1 = leased). ----
+export const OFF_LEASES: u32 = 768;
+export const MAX_SCRATCH_AREAS: u32 = 256;
+/** First byte after the fixed header; the cell array starts here. */
+export const FIXED_HEADER_BYTES: u32 = 1024;
+
+// ---- Cells: one u64 word per slot. ----
+// low 32 bits: seq (Vyukov's per-cell sequence number, mod 2^32)
+// high 32 bits: info = state (top 3 bits) | value (low 29 bits)
+export const CELL_BYTES: u32 = 8;
+export const STATE_SHIFT: u32 = 29;
+export const VALUE_MASK: u32 = 0x1fffffff;
+/** Free for the lap given by seq (value 0). */
+export const STATE_FREE: u32 = 0;
+/** Claimed by a producer that is copying; value = slots claimed. */
+export const STATE_WRITING: u32 = 1;
+/** Published; value = message length in bytes. */
+export const STATE_READY: u32 = 2;
+/** A producer's claim that was declared dead; value = slots claimed. */
+export const STATE_ABANDONED: u32 = 5;
+
+// ---- Built-in codec ids stored at OFF_CODEC. ----
+export const CODEC_BYTES: u32 = 0;
+export const CODEC_STRING: u32 = 1;
+export const CODEC_JSON: u32 = 2;
+export const CODEC_CUSTOM: u32 = 3;
+
+// ---- Result codes of the kernel's exported operations (negative i32). ----
+/** Nothing to pop, and the queue is open. */
+export const R_EMPTY: u32 = 1;
+/** Closed: for push always; for pop once closed and drained. */
+export const R_CLOSED: u32 = 2;
+/** No room for the message now. */
+export const R_FULL: u32 = 3;
+/** The head message is being written (pop) or the slot we need is still held
+ *  by a consumer or an abandoned claim (push): a stall candidate. */
+export const R_BUSY: u32 = 4;
+/** The head message is larger than the destination; nothing was claimed. */
+export const R_TOO_BIG: u32 = 5;
+/** Our claim was reclaimed by another thread because we were too slow. */
+export const R_RECLAIMED: u32 = 6;
+/** The message exceeds maxMessageBytes; nothing was claimed. */
+export const R_OVERSIZE: u32 = 7;

@@ -1,0 +1,232 @@
+// Codecs turn values into the bytes a queue carries, and back.
+//
+// Each built-in codec writes straight into the thread's scratch area in
+// shared memory where the engine allows it, so a push costs one copy. Engines
+// differ: Node's TextEncoder.encodeInto and TextDecoder.decode accept views of
+// shared memory; Chromium's and Firefox's throw. Both are feature-detected
+// once, and the fallback copies through private memory.
+import { CODEC_BYTES, CODEC_CUSTOM, CODEC_JSON, CODEC_STRING } from './layout.js';
+import { CodecError } from './errors.js';
+
+/** A user codec: any value ⇄ bytes. */
+export interface Codec<T> {
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** The built-in codec names; 'bytes' carries Uint8Array values as they are. */
+export type CodecName = 'bytes' | 'string' | 'json';
+
+/** How a queue moves values of type T in and out of shared memory. */
+export interface WireCodec<T> {
+  readonly id: number;
+  readonly name: CodecName | 'custom';
+  /**
+   * Encodes `value` into `view` (a fixed region of shared memory) and returns
+   * the byte count, or, when it might not fit, returns the encoded bytes in
+   * private memory instead. Throws TypeError / CodecError on a bad value.
+   */
+  encodeInto(value: T, view: Uint8Array): number | Uint8Array;
+  /** Encodes `value` into private memory. */
+  encode(value: T): Uint8Array;
+  /** Decodes `len` bytes at `offset` of shared `memory`, keeping no reference to it. */
+  decodeAt(memory: Uint8Array, offset: number, len: number): T;
+  /** Decodes bytes in private memory (which it may keep). */
+  decode(bytes: Uint8Array): T;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function probe(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+const sharedProbe = () => new Uint8Array(new SharedArrayBuffer(8));
+/** Node: true. Chromium, Firefox: false ("must not be shared"). */
+export const canEncodeIntoShared =
+  typeof SharedArrayBuffer !== 'undefined' && probe(() => encoder.encodeInto('a', sharedProbe()));
+/** Node: true. Chromium, Firefox: false. */
+export const canDecodeShared =
+  typeof SharedArrayBuffer !== 'undefined' && probe(() => decoder.decode(sharedProbe()));
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+export const bytesCodec: WireCodec<Uint8Array> = {
+  id: CODEC_BYTES,
+  name: 'bytes',
+  encodeInto(value, view) {
+    const bytes = this.encode(value);
+    if (bytes.length > view.length) return bytes;
+    view.set(bytes);
+    return bytes.length;
+  },
+  encode(value) {
+    if (!(value instanceof Uint8Array)) {
+      throw new TypeError(
+        `a 'bytes' queue carries Uint8Array values; got ${describe(value)}. ` +
+          `Wrap other data in a Uint8Array, or create the queue with codec 'string', 'json' or a custom codec.`,
+      );
+    }
+    return value;
+  },
+  decodeAt(memory, offset, len) {
+    return memory.slice(offset, offset + len);
+  },
+  decode(bytes) {
+    return bytes;
+  },
+};
+
+function checkString(value: unknown): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`a 'string' queue carries strings; got ${describe(value)}`);
+  }
+  return value;
+}
+
+export const stringCodec: WireCodec<string> = {
+  id: CODEC_STRING,
+  name: 'string',
+  encodeInto(value, view) {
+    checkString(value);
+    // UTF-8 needs at most 3 bytes per UTF-16 unit, so this always fits.
+    if (canEncodeIntoShared && value.length * 3 <= view.length) {
+      return encoder.encodeInto(value, view).written;
+    }
+    const bytes = encoder.encode(value);
+    if (bytes.length > view.length) return bytes;
+    view.set(bytes);
+    return bytes.length;
+  },
+  encode(value) {
+    return encoder.encode(checkString(value));
+  },
+  decodeAt(memory, offset, len) {
+    return decoder.decode(
+      canDecodeShared ? memory.subarray(offset, offset + len) : memory.slice(offset, offset + len),
+    );
+  },
+  decode(bytes) {
+    return decoder.decode(bytes);
+  },
+};
+
+function stringifyJson(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (cause) {
+    throw new TypeError(`a 'json' queue cannot encode this value: ${(cause as Error).message}`, { cause });
+  }
+  if (text === undefined) {
+    throw new TypeError(`a 'json' queue cannot encode ${describe(value)}: JSON has no representation for it`);
+  }
+  return text;
+}
+
+export const jsonCodec: WireCodec<unknown> = {
+  id: CODEC_JSON,
+  name: 'json',
+  encodeInto(value, view) {
+    return stringCodec.encodeInto(stringifyJson(value), view);
+  },
+  encode(value) {
+    return encoder.encode(stringifyJson(value));
+  },
+  decodeAt(memory, offset, len) {
+    return parseJson(stringCodec.decodeAt(memory, offset, len));
+  },
+  decode(bytes) {
+    return parseJson(decoder.decode(bytes));
+  },
+};
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new CodecError(`a 'json' queue received a message that is not JSON: ${(cause as Error).message}`, {
+      cause,
+      bytes: encoder.encode(text),
+    });
+  }
+}
+
+/** Wraps a user codec, turning its failures into CodecError. */
+export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
+  if (!codec || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
+    throw new TypeError(
+      `codec must be 'bytes', 'string', 'json', or an object with encode(value) => Uint8Array and decode(bytes) => value; got ${describe(codec)}`,
+    );
+  }
+  const wire: WireCodec<T> = {
+    id: CODEC_CUSTOM,
+    name: 'custom',
+    encodeInto(value, view) {
+      const bytes = wire.encode(value);
+      if (bytes.length > view.length) return bytes;
+      view.set(bytes);
+      return bytes.length;
+    },
+    encode(value) {
+      let bytes: unknown;
+      try {
+        bytes = codec.encode(value);
+      } catch (cause) {
+        throw new CodecError(`codec.encode threw: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+      }
+      if (!(bytes instanceof Uint8Array)) {
+        throw new CodecError(`codec.encode must return a Uint8Array; it returned ${describe(bytes)}`);
+      }
+      return bytes;
+    },
+    decodeAt(memory, offset, len) {
+      return wire.decode(memory.slice(offset, offset + len));
+    },
+    decode(bytes) {
+      try {
+        return codec.decode(bytes);
+      } catch (cause) {
+        throw new CodecError(
+          `codec.decode threw: ${(cause as Error)?.message ?? String(cause)} (the message was taken off the queue; its bytes are in error.bytes)`,
+          { cause, bytes },
+        );
+      }
+    },
+  };
+  return wire;
+}
+
+/** Resolves a codec option to its wire codec. */
+export function resolveCodec<T>(option: CodecName | Codec<T> | undefined): WireCodec<T> {
+  switch (option) {
+    case undefined:
+    case 'bytes':
+      return bytesCodec as unknown as WireCodec<T>;
+    case 'string':
+      return stringCodec as unknown as WireCodec<T>;
+    case 'json':
+      return jsonCodec as WireCodec<T>;
+    default:
+      if (typeof option === 'string') {
+        throw new TypeError(`unknown codec '${option}': use 'bytes', 'string', 'json' or { encode, decode }`);
+      }
+      return customCodec(option);
+  }
+}
+
+/** The built-in codec name stored for an id, or undefined for custom/unknown. */
+export function builtinCodecName(id: number): CodecName | 'custom' | undefined {
+  return ({ [CODEC_BYTES]: 'bytes', [CODEC_STRING]: 'string', [CODEC_JSON]: 'json', [CODEC_CUSTOM]: 'custom' } as const)[
+    id
+  ];
+}

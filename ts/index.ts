@@ -1,0 +1,6 @@
+// wasmq: a lock-free MPMC message queue in shared WebAssembly memory.
+export { createQueue, attachQueue, Queue } from './queue.js';
+export type { QueueHandle, AttachOptions, WaitOptions, QueueStats } from './queue.js';
+export type { QueueOptions } from './options.js';
+export type { Codec, CodecName } from './codecs.js';
+export { QueueClosedError, TimeoutError, CodecError } from './errors.js';

@@ -1,0 +1,106 @@
+// Validates createQueue options and plans the memory layout they need.
+import {
+  CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES, MAX_SCRATCH_AREAS, VALUE_MASK,
+} from './layout.js';
+import type { Codec, CodecName } from './codecs.js';
+
+export interface QueueOptions<T = Uint8Array> {
+  /** Number of slots: a power of two from 2 to 2^28. Default 1024. */
+  capacity?: number;
+  /** Payload bytes per slot: a power of two from 8 to 1 MiB. Default 64. A
+   *  message spans ceil(length / slotBytes) consecutive slots. */
+  slotBytes?: number;
+  /** Largest message in bytes; at most capacity * slotBytes. Default: that product
+   *  (capped at 512 MiB - 1). */
+  maxMessageBytes?: number;
+  /** 'bytes' (default: Uint8Array values), 'string' (UTF-8), 'json', or { encode, decode }. */
+  codec?: CodecName | Codec<T>;
+  /** How long a claimed slot may stay unfinished before other threads declare its
+   *  owner dead and reclaim it. Default 1000 ms. */
+  stallTimeoutMs?: number;
+  /** Bytes of each thread's private staging area in the shared memory (small
+   *  messages and batches are copied through it in one kernel call). Default 8192. */
+  scratchBytes?: number;
+  /** How many threads at once can have a staging area; further threads use the
+   *  slower two-call path. Default 16, at most 256. */
+  scratchAreas?: number;
+  /** Starting value of the 32-bit head/tail counters. For tests of the 2^32 wrap. */
+  initialPosition?: number;
+}
+
+export interface QueuePlan {
+  capacity: number;
+  slotBytes: number;
+  maxMessageBytes: number;
+  stallTimeoutMs: number;
+  scratchBytes: number;
+  scratchAreas: number;
+  initialPosition: number;
+  cellsOffset: number;
+  dataOffset: number;
+  scratchOffset: number;
+  totalBytes: number;
+}
+
+const MAX_TOTAL_BYTES = 2 ** 31 - 65536;
+const alignLine = (n: number) => Math.ceil(n / LINE_BYTES) * LINE_BYTES;
+const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+
+function integerOption(name: string, value: unknown, fallback: number, min: number, max: number, rule = ''): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}${rule}; got ${String(value)}`);
+  }
+  return value;
+}
+
+function powerOfTwoOption(name: string, value: unknown, fallback: number, min: number, max: number): number {
+  const n = integerOption(name, value, fallback, min, max, ', and a power of two');
+  if (!isPowerOfTwo(n)) {
+    throw new RangeError(`${name} must be a power of two from ${min} to ${max}; got ${n}`);
+  }
+  return n;
+}
+
+export function planQueue(options: QueueOptions<unknown>): QueuePlan {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`createQueue options must be an object; got ${String(options)}`);
+  }
+  const capacity = powerOfTwoOption('capacity', options.capacity, 1024, 2, 2 ** 28);
+  const slotBytes = powerOfTwoOption('slotBytes', options.slotBytes, 64, 8, 2 ** 20);
+  const ringBytes = capacity * slotBytes;
+  const largest = Math.min(ringBytes, VALUE_MASK);
+  if (options.maxMessageBytes !== undefined) {
+    const m = options.maxMessageBytes;
+    if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) {
+      throw new RangeError(`maxMessageBytes must be a non-negative integer; got ${String(m)}`);
+    }
+    if (m > largest) {
+      throw new RangeError(
+        `maxMessageBytes ${m} is more than this queue could ever hold: the largest it allows is ${largest} ` +
+          `(capacity ${capacity} × slotBytes ${slotBytes}). Raise capacity or slotBytes, or lower maxMessageBytes.`,
+      );
+    }
+  }
+  const maxMessageBytes = options.maxMessageBytes ?? largest;
+  const stallTimeoutMs = integerOption('stallTimeoutMs', options.stallTimeoutMs, 1000, 1, 2 ** 31 - 1);
+  const scratchBytes = integerOption('scratchBytes', options.scratchBytes, 8192, 0, 2 ** 24);
+  if (scratchBytes % 8 !== 0) throw new RangeError(`scratchBytes must be a multiple of 8; got ${scratchBytes}`);
+  const scratchAreas = integerOption('scratchAreas', options.scratchAreas, 16, 0, MAX_SCRATCH_AREAS);
+  const initialPosition = integerOption('initialPosition', options.initialPosition, 0, 0, 2 ** 32 - 1);
+
+  const cellsOffset = FIXED_HEADER_BYTES;
+  const dataOffset = alignLine(cellsOffset + capacity * CELL_BYTES);
+  const scratchOffset = alignLine(dataOffset + ringBytes);
+  const totalBytes = scratchOffset + scratchAreas * scratchBytes;
+  if (totalBytes > MAX_TOTAL_BYTES) {
+    throw new RangeError(
+      `this queue would need ${totalBytes} bytes of shared memory; the most allowed is ${MAX_TOTAL_BYTES}. ` +
+        `Lower capacity, slotBytes or scratchAreas × scratchBytes.`,
+    );
+  }
+  return {
+    capacity, slotBytes, maxMessageBytes, stallTimeoutMs, scratchBytes, scratchAreas, initialPosition,
+    cellsOffset, dataOffset, scratchOffset, totalBytes,
+  };
+}
