@@ -1,0 +1,18 @@
+// Helpers for tests that run real threads.
+import { Worker } from 'node:worker_threads';
+
+export const workerUrl = (name: string) => new URL(`./workers/${name}`, import.meta.url);
+
+/** Starts a worker and resolves with its first message; rejects on error or early exit. */
+export function runWorker<T = unknown>(name: string, workerData: unknown): { worker: Worker; result: Promise<T> } {
+  const worker = new Worker(workerUrl(name), { workerData });
+  const result = new Promise<T>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker ${name} exited with code ${code} before replying`)));
+  });
+  return { worker, result };
+}
+
+/** Resolves when the worker has exited. */
+export const exited = (w: Worker) => new Promise<number>((resolve) => w.once('exit', resolve));
