@@ -1,0 +1,28 @@
+// The TypeScript layout is generated from assembly/layout.ts; check it against the Wasm module's own globals.
+import { describe, expect, it } from 'vitest';
+import * as layout from '../dist/layout.js';
+import { kernelModule } from '../dist/loader.js';
+
+describe('shared-memory layout', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  const exports = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports;
+
+  it('every TypeScript constant equals the global the kernel exports', () => {
+    const names = Object.keys(layout);
+    expect(names.length).toBeGreaterThan(40);
+    for (const name of names) {
+      const global = exports[name] as WebAssembly.Global | undefined;
+      expect(global, name).toBeInstanceOf(WebAssembly.Global);
+      expect(global!.value >>> 0, name).toBe((layout as Record<string, number>)[name]);
+    }
+  });
+
+  it('hot words sit on separate 128-byte lines, inside the fixed header', () => {
+    const hot = [layout.OFF_TAIL, layout.OFF_HEAD, layout.OFF_NOT_EMPTY_SEQ, layout.OFF_NOT_FULL_SEQ, layout.OFF_RECLAIMED_WRITES];
+    const lines = hot.map((o) => Math.floor(o / layout.LINE_BYTES));
+    expect(new Set(lines).size).toBe(hot.length);
+    expect(lines).not.toContain(0); // not on the header line either
+    expect(layout.OFF_TAIL % 8).toBe(0); // u64 atomics need 8-byte alignment
+    expect(layout.OFF_LEASES + layout.MAX_SCRATCH_AREAS / 8).toBeLessThanOrEqual(layout.FIXED_HEADER_BYTES);
+  });
+});
