@@ -1,4 +1,63 @@
 import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import {
+  CHROMIUM_ARGS, browserSkipped, findChromium, missingChromiumMessage, skippedBrowserWarning,
+} from './test/browser-node/chromium.ts';
+
+/** Shared memory exists only on cross-origin-isolated pages: every page the browser suite serves sends these. */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const chromium = findChromium();
+if (browserSkipped()) console.warn(skippedBrowserWarning());
+else if (!chromium) console.error(missingChromiumMessage());
+
+/**
+ * The browser suite: test/browser/**, in the system's headless Chromium
+ * (Playwright's own browsers cannot be downloaded here). Runs after the node
+ * suite (groupOrder 1). Without a Chromium, the project is replaced by one
+ * failing check that names the fix, so `npm test` cannot pass quietly; with
+ * WASMQ_SKIP_BROWSER=1 it is left out, loudly.
+ */
+function browserProject() {
+  if (browserSkipped()) return [];
+  if (!chromium) {
+    return [
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser-node/chromium-required.check.ts'],
+          environment: 'node',
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ];
+  }
+  return [
+    {
+      server: { headers: ISOLATION_HEADERS },
+      test: {
+        name: 'browser',
+        include: ['test/browser/**/*.test.ts'],
+        testTimeout: 60_000,
+        hookTimeout: 30_000,
+        // The thread tests use every core; one file at a time keeps them
+        // from starving each other.
+        fileParallelism: false,
+        sequence: { groupOrder: 1 },
+        browser: {
+          enabled: true,
+          headless: true,
+          screenshotFailures: false,
+          provider: playwright({ launchOptions: { executablePath: chromium, args: CHROMIUM_ARGS } }),
+          instances: [{ browser: 'chromium' as const }],
+        },
+      },
+    },
+  ];
+}
 
 // Node suite. Tests that start worker_threads point them at built files in
 // dist/ (vitest does not transform worker entry files), so `npm test` builds first.
@@ -18,6 +77,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      ...browserProject(),
     ],
   },
 });
