@@ -1,0 +1,109 @@
+// `npm pack` yields a package that installs into a fresh project and works in
+// Node, under TypeScript's NodeNext resolution, and bundled by esbuild.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sh = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+
+let dir: string;
+let files: string[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wasmq-pack-'));
+  // dist/ was built by `pretest`; --ignore-scripts packs exactly that.
+  const out = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], root));
+  files = out[0].files.map((f: { path: string }) => f.path);
+  const tarball = join(dir, out[0].filename);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+  sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tarball], dir);
+}, 180_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the packed package', () => {
+  it('ships the built JavaScript with types and the embedded kernel, and no sources or tests', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    for (const target of Object.values(pkg.exports as Record<string, string | Record<string, string>>)) {
+      if (typeof target === 'string') continue;
+      for (const path of Object.values(target)) expect(files, path).toContain(path.replace(/^\.\//, ''));
+    }
+    expect(files).toContain('dist/kernel-wasm.js');
+    expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('ts/'))).toBe(false);
+    expect(readFileSync(join(dir, 'node_modules/wasmq/dist/kernel-wasm.js'), 'utf8')).toMatch(/KERNEL_WASM_BASE64 = 'AGFzbQ/);
+  });
+
+  it('works in Node from a fresh project: a worker pushes, the main thread pops', () => {
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `import { Worker } from 'node:worker_threads';
+       import { createQueue } from 'wasmq';
+       const q = createQueue({ codec: 'string' });
+       const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: q.handle });
+       const got = [];
+       for (let i = 0; i < 1000; i++) got.push(q.pop(10000));
+       await w.terminate();
+       console.log(JSON.stringify({ n: got.length, last: got.at(-1) }));`,
+    );
+    writeFileSync(
+      join(dir, 'worker.mjs'),
+      `import { workerData } from 'node:worker_threads';
+       import { attachQueue } from 'wasmq';
+       const q = attachQueue(workerData);
+       for (let i = 0; i < 1000; i++) q.push('msg ' + i);`,
+    );
+    expect(JSON.parse(sh('node', ['main.mjs'], dir))).toEqual({ n: 1000, last: 'msg 999' });
+  });
+
+  it('type-checks under TypeScript NodeNext resolution through the exports map', () => {
+    writeFileSync(
+      join(dir, 'check.ts'),
+      `import { createQueue, attachQueue, QueueClosedError, TimeoutError, type Queue, type QueueHandle } from 'wasmq';
+       const q: Queue<string> = createQueue<string>({ codec: 'string', capacity: 8 });
+       const h: QueueHandle = q.handle;
+       const ok: boolean = attachQueue<string>(h).tryPush('x');
+       const e: Error = new QueueClosedError();
+       const t: Error = new TimeoutError('pop', 1);
+       // @ts-expect-error a string queue does not take numbers
+       q.tryPush(1);
+       export { ok, e, t };`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, lib: ['ES2023', 'DOM'], skipLibCheck: false, types: [] },
+        files: ['check.ts'],
+      }),
+    );
+    expect(() => sh(join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json'], dir)).not.toThrow();
+  });
+
+  it('bundles with esbuild for the browser with no loader configuration, and the bundle runs', async () => {
+    writeFileSync(
+      join(dir, 'entry.js'),
+      `import { createQueue } from 'wasmq';
+       const q = createQueue({ codec: 'json' });
+       q.tryPush({ hello: 'bundle' });
+       globalThis.__result = q.tryPop();`,
+    );
+    const esbuild = await import('esbuild');
+    await esbuild.build({
+      entryPoints: [join(dir, 'entry.js')],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile: join(dir, 'bundle.js'),
+      absWorkingDir: dir,
+      logLevel: 'silent',
+    });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.wasm'))).toEqual([]);
+    expect(sh('node', ['-e', `await import('./bundle.js'); console.log(JSON.stringify(globalThis.__result))`], dir).trim()).toBe(
+      '{"hello":"bundle"}',
+    );
+  });
+});
