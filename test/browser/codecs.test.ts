@@ -1,0 +1,70 @@
+// Codecs in Chromium, whose TextEncoder/TextDecoder refuse views of shared
+// memory: strings and JSON must still round-trip exactly, across threads.
+import { afterEach, expect, test } from 'vitest';
+import { createQueue } from '../../ts/index.js';
+import { startWorker, type WorkerClient } from './support/worker-rpc.js';
+import { senderOf, textOf } from './support/texts.js';
+import type { QueueWorkerRequest } from './workers/queue.worker.js';
+
+const started: WorkerClient[] = [];
+afterEach(() => {
+  for (const w of started.splice(0)) w.terminate();
+});
+
+function queueWorker() {
+  const client = startWorker(new Worker(new URL('./workers/queue.worker.ts', import.meta.url), { type: 'module' }));
+  started.push(client);
+  return { call: <T>(request: QueueWorkerRequest) => client.call<T>(request) };
+}
+
+test('this browser rejects shared views in TextDecoder.decode (the reason the string codec copies)', () => {
+  const shared = new Uint8Array(new SharedArrayBuffer(4));
+  expect(() => new TextDecoder().decode(shared)).toThrow();
+});
+
+test('non-ASCII strings pushed by two workers reach the main thread (popAsync) intact and in per-producer order', async () => {
+  const PER_PRODUCER = 2_000;
+  const q = createQueue<string>({ codec: 'string', capacity: 512, slotBytes: 64 });
+  const producing = [0, 1].map((p) =>
+    queueWorker().call<number>({ op: 'produceStrings', handle: q.handle, producer: p, count: PER_PRODUCER }),
+  );
+  const next = [0, 0];
+  for (let i = 0; i < 2 * PER_PRODUCER; i++) {
+    const text = await q.popAsync({ timeoutMs: 20_000 });
+    const { producer, seq } = senderOf(text);
+    expect(seq).toBe(next[producer]); // in order, none lost or repeated
+    expect(text).toBe(textOf(producer, seq)); // every code unit intact
+    next[producer]++;
+  }
+  await Promise.all(producing);
+  expect(next).toEqual([PER_PRODUCER, PER_PRODUCER]);
+});
+
+test('non-ASCII strings pushed by the main thread (pushAsync) reach a worker intact and in order', async () => {
+  const COUNT = 2_000;
+  const q = createQueue<string>({ codec: 'string', capacity: 512, slotBytes: 64 });
+  const consuming = queueWorker().call<string[]>({ op: 'consumeStrings', handle: q.handle });
+  const sent = Array.from({ length: COUNT }, (_, seq) => textOf(0, seq));
+  for (const text of sent) await q.pushAsync(text);
+  q.close();
+  const received = await consuming;
+  expect(received.length).toBe(COUNT);
+  expect(received).toEqual(sent);
+});
+
+test('strings round-trip on the main thread itself through tryPush/tryPop and pushBatch/popBatch', () => {
+  const q = createQueue<string>({ codec: 'string', capacity: 1024, slotBytes: 32 });
+  const texts = [0, 1, 2, 36, 49].map((seq) => textOf(3, seq)); // 36: over 8 KiB of UTF-8
+  for (const t of texts) expect(q.tryPush(t)).toBe(true);
+  expect(texts.map(() => q.tryPop())).toEqual(texts);
+  expect(q.pushBatch(texts)).toBe(texts.length);
+  expect(q.popBatch(10)).toEqual(texts);
+});
+
+test('JSON values with non-ASCII strings round-trip between a worker and the main thread', async () => {
+  const q = createQueue<unknown>({ codec: 'json' });
+  const value = { text: textOf(1, 7), nested: [1, 'Ω', { e: '🚀' }], n: -0.5 };
+  await q.pushAsync(value);
+  // A worker pops it (decoding it there) and sends it back by postMessage.
+  expect(await queueWorker().call({ op: 'popOnce', handle: q.handle })).toEqual(value);
+});

@@ -1,0 +1,163 @@
+// The queue between real module Web Workers in Chromium, and on a browser
+// main thread that may never block (popAsync / pushAsync only).
+import { afterEach, describe, expect, test } from 'vitest';
+import { createQueue, QueueClosedError, type QueueHandle } from '../../ts/index.js';
+import { startWorker, type WorkerClient } from './support/worker-rpc.js';
+import { deliveryProblems, makeMessage, ReceiptLog } from './support/messages.js';
+import type { QueueWorkerRequest } from './workers/queue.worker.js';
+
+const started: WorkerClient[] = [];
+afterEach(() => {
+  for (const w of started.splice(0)) w.terminate();
+});
+
+function queueWorker() {
+  const client = startWorker(new Worker(new URL('./workers/queue.worker.ts', import.meta.url), { type: 'module' }));
+  started.push(client);
+  return {
+    call: <T>(request: QueueWorkerRequest) => client.call<T>(request),
+  };
+}
+
+/** 64-byte slots and a small ring, so messages span slots and producers meet a full queue. */
+function mixedSizeQueue() {
+  return createQueue({ capacity: 512, slotBytes: 64 });
+}
+
+describe('P producers x C consumers, all module Web Workers', () => {
+  const PER_PRODUCER = 20_000;
+
+  test.each([
+    { producers: 2, consumers: 2 },
+    { producers: 1, consumers: 2 },
+    { producers: 2, consumers: 1 },
+  ])(
+    '$producers x $consumers: every mixed-size message arrives exactly once, intact, in per-producer order',
+    async ({ producers, consumers }) => {
+      const q = mixedSizeQueue();
+      const handle = q.handle;
+      // Half the consumers take batches (popBatch), half single pops; odd producers push in batches.
+      const consuming = Array.from({ length: consumers }, (_, c) =>
+        queueWorker().call<number[][]>({ op: 'consume', handle, producers, batch: c % 2 === 1 }),
+      );
+      const producing = Array.from({ length: producers }, (_, p) =>
+        queueWorker().call<number>({ op: 'produce', handle, producer: p, count: PER_PRODUCER, batch: p % 2 === 1 }),
+      );
+      expect(await Promise.all(producing)).toEqual(Array(producers).fill(PER_PRODUCER));
+      q.close();
+      const logs = await Promise.all(consuming);
+      expect(deliveryProblems(logs, producers, PER_PRODUCER)).toEqual([]);
+      expect(logs.flat().reduce((n, s) => n + s.length, 0)).toBe(producers * PER_PRODUCER);
+      expect(q.size).toBe(0);
+    },
+  );
+});
+
+describe('the main thread, which may not block', () => {
+  test('consumes from two worker producers with popAsync: exactly once, in per-producer order', async () => {
+    const PER_PRODUCER = 8_000;
+    const q = mixedSizeQueue();
+    const producing = [0, 1].map((p) =>
+      queueWorker().call<number>({ op: 'produce', handle: q.handle, producer: p, count: PER_PRODUCER }),
+    );
+    const log = new ReceiptLog(2);
+    while (log.count < 2 * PER_PRODUCER) log.add(await q.popAsync({ timeoutMs: 20_000 }));
+    await Promise.all(producing);
+    expect(deliveryProblems([log.seqs], 2, PER_PRODUCER)).toEqual([]);
+    expect(q.tryPop()).toBeUndefined();
+  });
+
+  test('produces with pushAsync for two worker consumers: every mixed-size message exactly once, in order', async () => {
+    const COUNT = 8_000;
+    const q = mixedSizeQueue();
+    const consuming = [0, 1].map((c) =>
+      queueWorker().call<number[][]>({ op: 'consume', handle: q.handle, producers: 1, batch: c === 1 }),
+    );
+    for (let seq = 0; seq < COUNT; seq++) await q.pushAsync(makeMessage(0, seq), { timeoutMs: 20_000 });
+    q.close();
+    expect(deliveryProblems(await Promise.all(consuming), 1, COUNT)).toEqual([]);
+  });
+
+  test('pushAsync on a full queue stays pending until a worker pops, then pushes', async () => {
+    const q = createQueue({ capacity: 2, slotBytes: 8 });
+    expect(q.tryPush(new Uint8Array(16).fill(1))).toBe(true); // takes both slots
+    let settled = false;
+    const pushing = q.pushAsync(new Uint8Array([2])).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false); // no room: it cannot have completed
+    const popped = await queueWorker().call<Uint8Array>({ op: 'popOnce', handle: q.handle });
+    expect(popped).toEqual(new Uint8Array(16).fill(1));
+    await pushing;
+    expect(q.tryPop()).toEqual(new Uint8Array([2]));
+  });
+
+  test('for await over the queue yields every message, then ends when the queue is closed and drained', async () => {
+    const q = mixedSizeQueue();
+    const producing = queueWorker().call<number>({ op: 'produce', handle: q.handle, producer: 0, count: 3_000 });
+    const closing = producing.then(() => q.close());
+    const log = new ReceiptLog(1);
+    for await (const bytes of q) log.add(bytes);
+    await closing;
+    expect(deliveryProblems([log.seqs], 1, 3_000)).toEqual([]);
+  });
+
+  test('push() and pop() throw an Error that names pushAsync() and popAsync(), and change nothing', () => {
+    const q = createQueue({ capacity: 4 });
+    expect(() => q.push(new Uint8Array([1]))).toThrow(/pushAsync\(\)/);
+    expect(q.size).toBe(0);
+    q.tryPush(new Uint8Array([2]));
+    expect(() => q.pop()).toThrow(/popAsync\(\)/);
+    expect(q.tryPop()).toEqual(new Uint8Array([2]));
+  });
+});
+
+describe('close wakes waiters on every thread', () => {
+  test('a popAsync waiting on an empty queue rejects with QueueClosedError when a worker closes it', async () => {
+    const q = createQueue();
+    const waiting = q.popAsync();
+    const outcome = waiting.then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await queueWorker().call({ op: 'closeAfter', handle: q.handle, delayMs: 50 });
+    expect(await outcome).toBeInstanceOf(QueueClosedError);
+  });
+
+  test('a pushAsync waiting on a full queue rejects with QueueClosedError when a worker closes it', async () => {
+    const q = createQueue({ capacity: 2, slotBytes: 8 });
+    expect(q.tryPush(new Uint8Array(16))).toBe(true); // both slots
+    const outcome = q.pushAsync(new Uint8Array(1)).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await queueWorker().call({ op: 'closeAfter', handle: q.handle, delayMs: 50 });
+    expect(await outcome).toBeInstanceOf(QueueClosedError);
+    // What was queued before the close can still be drained.
+    expect(q.tryPop()).toEqual(new Uint8Array(16));
+  });
+
+  test('a worker blocked in pop() wakes with QueueClosedError when the main thread closes the queue', async () => {
+    const q = createQueue();
+    const handle: QueueHandle = q.handle;
+    const popping = queueWorker()
+      .call({ op: 'popOnce', handle })
+      .then(
+        () => 'resolved',
+        (e: Error) => e.name,
+      );
+    // Give the worker time to park in Atomics.wait (not required for correctness: a close before it parks also ends the pop).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    q.close();
+    expect(await popping).toBe('QueueClosedError');
+  });
+
+  test('a worker blocked in pop() receives a message the main thread pushes with pushAsync', async () => {
+    const q = createQueue();
+    const popping = queueWorker().call<Uint8Array>({ op: 'popOnce', handle: q.handle });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await q.pushAsync(new Uint8Array([7, 8, 9]));
+    expect(Array.from(await popping)).toEqual([7, 8, 9]);
+  });
+});
