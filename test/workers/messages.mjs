@@ -49,3 +49,33 @@ export function checkMessage(m, expectedLen) {
   }
   return { producer, seq };
 }
+
+/** A cheaper message for fault tests: header, then one fill byte derived from (producer, seq),
+ *  so a copy torn between two messages is still detected. */
+export function makeFilled(producer, seq, len) {
+  const m = new Uint8Array(len);
+  m.fill(hash(producer * 131 + seq) & 0xff);
+  m[0] = producer & 0xff;
+  m[1] = producer >>> 8;
+  new DataView(m.buffer).setUint32(2, seq, true);
+  return m;
+}
+
+export function checkFilled(m, lenOf) {
+  if (!(m instanceof Uint8Array) || m.length < 6) return `bad message: ${m && m.length} bytes`;
+  const producer = m[0] | (m[1] << 8);
+  const seq = new DataView(m.buffer, m.byteOffset, m.length).getUint32(2, true);
+  if (m.length !== lenOf(producer, seq)) return `message ${producer}/${seq}: length ${m.length}`;
+  const b = hash(producer * 131 + seq) & 0xff;
+  // Every 61st byte and the last: a copy torn between two messages differs in long runs.
+  for (let i = 6; i < m.length; i += 61) if (m[i] !== b) return `message ${producer}/${seq}: byte ${i} torn`;
+  if (m.length > 6 && m[m.length - 1] !== b) return `message ${producer}/${seq}: last byte torn`;
+  return { producer, seq };
+}
+
+/** Mostly large lengths (hundreds of slots), so that much of a thread's time is
+ *  spent between claiming and finishing, where a kill hurts most. */
+export function largeLengthOf(producer, seq, maxLen = 65536) {
+  const r = hash(producer * 7919 + seq);
+  return Math.min(maxLen, r % 4 === 0 ? 6 + ((r >>> 4) % 60) : 8192 + ((r >>> 4) % 57344));
+}
