@@ -1,0 +1,96 @@
+// Messages per second from P producer threads to C consumer threads, for
+// every transport, payload size and thread count, with the same message
+// count for every transport. Each round is checked: every id 1..N must
+// arrive exactly once by count and sum, or the bench fails.
+import { runWorkers, BenchError } from '../lib/harness.mjs';
+import { expectedSum } from '../lib/messages.mjs';
+import { summarize } from '../lib/stats.mjs';
+import { BATCH, IMPL, throughputScenario } from '../lib/names.mjs';
+
+export const title = 'Throughput: P producers → C consumers';
+
+const peer = (file) => new URL(`../peers/${file}`, import.meta.url);
+
+/** The transports measured, in table order; `spsc` ones run only for 1P1C. */
+export const transports = [
+  { impl: IMPL.postMessage, peer: peer('postmessage.mjs'), baseline: true },
+  { impl: IMPL.ringbuf, peer: peer('ringbuf.mjs'), spsc: true },
+  { impl: IMPL.jsQueue, peer: peer('js-ablation.mjs') },
+  { impl: IMPL.jsQueueBatch, peer: peer('js-ablation.mjs'), batch: BATCH },
+  { impl: IMPL.wasmq, peer: peer('wasmq.mjs') },
+  { impl: IMPL.wasmqBatch, peer: peer('wasmq.mjs'), batch: BATCH },
+];
+
+function plan(quick) {
+  if (quick) {
+    return {
+      cells: [[1, 1, 8], [1, 1, 64], [1, 1, 1024], [2, 2, 64], [4, 4, 64]],
+      total: 1 << 15,
+      rounds: 3,
+    };
+  }
+  const cells = [];
+  for (const [p, c] of [[1, 1], [2, 2], [4, 4]]) for (const bytes of [8, 64, 1024]) cells.push([p, c, bytes]);
+  return { cells, total: 1 << 18, rounds: 5 };
+}
+
+/**
+ * Runs one transport over one cell: a warm-up round, then `rounds` measured
+ * rounds of `total` messages. Returns msg/s per measured round.
+ */
+export async function measureThroughput({ transport, producers, consumers, payloadBytes, total, rounds, ringMessages }) {
+  const count = Math.ceil(total / producers);
+  const sent = count * producers;
+  const batch = transport.batch ?? 1;
+  const shared = { producers, consumers, count, payloadBytes, batch };
+  const roles = [
+    ...Array.from({ length: producers }, () => ({ role: 'producer', ctx: shared })),
+    ...Array.from({ length: consumers }, () => ({ role: 'consumer', ctx: shared })),
+  ];
+  const results = await runWorkers({
+    peer: transport.peer,
+    kind: 'throughput',
+    config: { producers, consumers, payloadBytes, ringMessages },
+    roles,
+    rounds: Array.from({ length: rounds + 1 }, () => ({})),
+    timeoutMs: 120_000,
+  });
+  return results.slice(1).map((round) => {
+    const prod = round.slice(0, producers);
+    const cons = round.slice(producers);
+    const count = cons.reduce((s, r) => s + r.count, 0);
+    const sum = cons.reduce((s, r) => s + r.sum, 0);
+    if (count !== sent || sum !== expectedSum(sent)) {
+      throw new BenchError(
+        `${transport.impl} ${producers}P${consumers}C ${payloadBytes} B delivered ${count} messages (id sum ${sum}); ` +
+          `expected ${sent} (id sum ${expectedSum(sent)})`,
+      );
+    }
+    const start = Math.min(...prod.map((r) => r.t0));
+    const end = Math.max(...cons.map((r) => r.t1));
+    return sent / ((end - start) / 1000);
+  });
+}
+
+export const ringMessagesFor = (payloadBytes) => (payloadBytes >= 65536 ? 64 : 1024);
+
+export async function run({ quick, log }) {
+  const { cells, total, rounds } = plan(quick);
+  const entries = [];
+  for (const [producers, consumers, payloadBytes] of cells) {
+    const scenario = throughputScenario(producers, consumers, payloadBytes);
+    for (const transport of transports) {
+      if (transport.spsc && (producers !== 1 || consumers !== 1)) continue;
+      const samples = await measureThroughput({
+        transport, producers, consumers, payloadBytes, total, rounds, ringMessages: ringMessagesFor(payloadBytes),
+      });
+      const s = summarize(samples);
+      log(`${scenario}  ${transport.impl}: ${(s.median / 1e6).toFixed(2)} M msg/s (median of ${rounds} rounds of ${total} msgs)`);
+      entries.push({
+        scenario, impl: transport.impl, unit: 'msg/s', higherIsBetter: true,
+        ...(transport.baseline ? { baseline: true } : {}), samples,
+      });
+    }
+  }
+  return entries;
+}
