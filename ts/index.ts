@@ -4,3 +4,5 @@ export type { QueueHandle, AttachOptions, WaitOptions, QueueStats } from './queu
 export type { QueueOptions } from './options.js';
 export type { Codec, CodecName } from './codecs.js';
 export { QueueClosedError, TimeoutError, CodecError } from './errors.js';
+export { SharedChannel, attachPort } from './channel/index.js';
+export type { SharedPort, SharedPortHandle, SharedChannelOptions } from './channel/index.js';

@@ -1,0 +1,142 @@
+// The receiving half of a SharedPort: a loop that takes messages off the
+// inbound queue and hands them over in order, without ever blocking the
+// thread.
+//
+// How it waits, cheapest first:
+//   1. messages are there: take them, one microtask apart (so promise work a
+//      listener starts runs before the next message, as with a MessagePort),
+//      and a macrotask apart every BURST messages (so a flood cannot starve
+//      timers and I/O);
+//   2. the queue has just gone quiet (within pollMs of the last message in
+//      or out): poll once per event-loop turn. Replies to a request usually
+//      come within microseconds, and this catches them without a wake-up;
+//   3. quiet for longer: park in popAsync (Atomics.waitAsync, plus a timer
+//      that keeps a Node thread alive, like a started MessagePort).
+// Posting a message (activity()) ends a park at once and goes back to step 2,
+// since that is when a reply is likely.
+import { QueueClosedError } from '../errors.js';
+import type { Queue } from '../queue.js';
+import { nextTask } from './next-task.js';
+import type { LaneMessage, TransferLane } from './transfer-lane.js';
+
+/** Messages delivered between macrotask yields. */
+const BURST = 64;
+
+export interface Delivery {
+  /** A queue message's bytes (never the placeholder). */
+  bytes(bytes: Uint8Array): void;
+  /** The lane message a placeholder stood for. */
+  lane(message: LaneMessage): void;
+  /** The other side closed and everything it sent has been delivered. */
+  peerClosed(): void;
+}
+
+export class Receiver {
+  readonly #queue: Queue<Uint8Array>;
+  readonly #lane: TransferLane;
+  readonly #pollMs: number;
+  readonly #deliver: Delivery;
+  #running = false;
+  #stopped = false;
+  #lastActivity = 0;
+  /** Aborts a park: set while the loop is parked in popAsync. */
+  #park: AbortController | undefined;
+
+  constructor(queue: Queue<Uint8Array>, lane: TransferLane, pollMs: number, deliver: Delivery) {
+    this.#queue = queue;
+    this.#lane = lane;
+    this.#pollMs = pollMs;
+    this.#deliver = deliver;
+  }
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    if (this.#running || this.#stopped) return;
+    this.#running = true;
+    this.#lane.listen();
+    this.#lastActivity = performance.now();
+    void this.#run().catch((error) => {
+      // A listener's exception is reported by dispatchEvent itself; anything
+      // here is a bug in the loop: surface it rather than go silent.
+      queueMicrotask(() => {
+        throw error;
+      });
+    });
+  }
+
+  /** Stops the loop: no message is delivered after this returns. */
+  stop(): void {
+    this.#stopped = true;
+    this.#park?.abort();
+  }
+
+  /** This side just posted: a reply is likely soon, so poll rather than stay parked. */
+  activity(): void {
+    this.#lastActivity = performance.now();
+    if (this.#park !== undefined) this.#park.abort();
+  }
+
+  async #run(): Promise<void> {
+    const queue = this.#queue;
+    let burst = 0;
+    while (!this.#stopped) {
+      let bytes = queue.tryPop();
+      if (bytes === undefined && queue.closed) {
+        // Closed: everything the peer pushed came before its close, so one
+        // more look tells "drained" from "the last push was not visible yet".
+        bytes = queue.tryPop();
+        if (bytes === undefined) break;
+      }
+      if (bytes !== undefined) {
+        await this.#handle(bytes);
+        this.#lastActivity = performance.now();
+        if (++burst >= BURST) {
+          burst = 0;
+          await nextTask();
+        } else {
+          await undefined; // a microtask checkpoint between messages
+        }
+        continue;
+      }
+      burst = 0;
+      if (performance.now() - this.#lastActivity < this.#pollMs) {
+        await nextTask();
+        continue;
+      }
+      const park = new AbortController();
+      this.#park = park;
+      try {
+        bytes = await queue.popAsync({ signal: park.signal });
+      } catch (error) {
+        if (error instanceof QueueClosedError) break;
+        if (park.signal.aborted) continue; // stop() or activity(): look again
+        throw error;
+      } finally {
+        this.#park = undefined;
+      }
+      await this.#handle(bytes);
+      this.#lastActivity = performance.now();
+    }
+    if (!this.#stopped) {
+      this.#stopped = true;
+      this.#deliver.peerClosed();
+    }
+  }
+
+  async #handle(bytes: Uint8Array): Promise<void> {
+    if (this.#stopped) return;
+    if (bytes.length > 0) {
+      this.#deliver.bytes(bytes);
+      return;
+    }
+    // A placeholder: its message is on the lane, and may not have arrived yet.
+    let message = this.#lane.take();
+    while (message === undefined) {
+      await this.#lane.arrival();
+      if (this.#stopped) return;
+      message = this.#lane.take();
+      if (message === undefined && this.#lane.closed) return; // the peer vanished mid-message
+    }
+    this.#deliver.lane(message);
+  }
+}
