@@ -1,0 +1,36 @@
+// The pool's control block: a few words of shared memory, next to the two
+// kernel queues, that the main thread and the workers coordinate through.
+//
+//   [TAKEN]            tasks taken off the task queue so far (wrapping i32);
+//                      with the main thread's own push count it gives the
+//                      exact number of tasks in the queue, for maxQueue.
+//   [TAKEN_WAITERS]    > 0 while the main thread waits for room (so workers
+//                      only pay for a notify when someone listens).
+//   per worker slot:   [CURRENT] id of the task the worker is running, 0 idle;
+//                      [STARTED] 1 once the worker attached and serves.
+//   [CANCEL + id % N]  = id when that queued task was aborted. A worker that
+//                      pops it skips it. Task ids enter the queue in order and
+//                      at most maxQueue (<= N) are in it at once, so two queued
+//                      tasks never share an entry.
+
+export const TAKEN = 0;
+export const TAKEN_WAITERS = 1;
+const SLOTS = 8;
+const SLOT_WORDS = 2;
+
+/** Task ids cycle through 1..ID_LIMIT (a multiple of every table size), 0 means "none". */
+export const ID_LIMIT = 2 ** 30;
+
+export interface ControlLayout {
+  readonly slots: number;
+  readonly cancelEntries: number;
+}
+
+export function controlBytes(layout: ControlLayout): number {
+  return (SLOTS + layout.slots * SLOT_WORDS + layout.cancelEntries) * 4;
+}
+
+export const currentIndex = (slot: number) => SLOTS + slot * SLOT_WORDS;
+export const startedIndex = (slot: number) => SLOTS + slot * SLOT_WORDS + 1;
+export const cancelIndex = (layout: ControlLayout, id: number) =>
+  SLOTS + layout.slots * SLOT_WORDS + (id & (layout.cancelEntries - 1));

@@ -1,0 +1,107 @@
+// Starts one pool worker on whatever this platform has (Node worker_threads
+// or a module Web Worker) and reports, exactly once, when it is gone.
+import { READY_KIND, type WorkerInit } from './init.js';
+
+export interface ThreadHost {
+  /** Stops the worker; `gone` still fires (once) when it has stopped. */
+  terminate(): void;
+}
+
+export interface ThreadEvents {
+  /** The worker has stopped for good. `reason` says why, for error messages; `cause` is its error, if any. */
+  gone(reason: string, cause: unknown): void;
+}
+
+type NodeWorkerThreads = typeof import('node:worker_threads');
+
+/** Node's worker_threads, loaded synchronously (process.getBuiltinModule, Node 20.16+), or undefined elsewhere. */
+export function nodeWorkerThreads(): NodeWorkerThreads | undefined {
+  const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
+    .process;
+  if (!p?.versions?.node || typeof p.getBuiltinModule !== 'function') return undefined;
+  return p.getBuiltinModule('node:worker_threads') as NodeWorkerThreads;
+}
+
+export function spawnThread(worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+  const wt = nodeWorkerThreads();
+  return wt ? spawnNode(wt, worker, init, events) : spawnWeb(worker, init, events);
+}
+
+function once(events: ThreadEvents): ThreadEvents['gone'] {
+  let fired = false;
+  return (reason, cause) => {
+    if (fired) return;
+    fired = true;
+    events.gone(reason, cause);
+  };
+}
+
+function spawnNode(wt: NodeWorkerThreads, worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+  const gone = once(events);
+  let w: import('node:worker_threads').Worker;
+  try {
+    w = new wt.Worker(worker, { workerData: init });
+  } catch (cause) {
+    // A bad path throws here; report it like any other failed start.
+    queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${(cause as Error).message}`, cause));
+    return { terminate() {} };
+  }
+  let lastError: unknown;
+  w.on('error', (e) => {
+    lastError = e;
+  });
+  w.on('exit', (code) => {
+    const why =
+      lastError !== undefined
+        ? `threw an uncaught error: ${(lastError as Error)?.message ?? String(lastError)}`
+        : `exited with code ${code}`;
+    gone(why, lastError);
+  });
+  // Idle workers must not keep the process alive: the pool's result loop
+  // holds a timer while any task is pending, which is what should.
+  w.unref();
+  return {
+    terminate() {
+      void w.terminate();
+    },
+  };
+}
+
+function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+  const gone = once(events);
+  const w = new Worker(worker, { type: 'module' });
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  let terminated = false;
+  let ready = false;
+  let failure: { why: string; cause: unknown } | undefined;
+  const finish = () =>
+    gone(failure?.why ?? (terminated ? 'was terminated' : 'stopped (it closed itself or crashed)'), failure?.cause);
+  const stop = () => {
+    if (terminated) return;
+    terminated = true;
+    w.terminate();
+    // Before the worker holds its life lock (or without Web Locks) there is
+    // nothing more to wait for; otherwise the lock grant below says it is gone.
+    if (!ready || !locks) finish();
+  };
+  w.addEventListener('message', (ev: MessageEvent) => {
+    if ((ev.data as { kind?: unknown })?.kind !== READY_KIND || ready || terminated) return;
+    ready = true;
+    // The worker holds this lock for as long as it lives, so we are granted
+    // it when the worker is gone for any reason (self.close(), a crash,
+    // terminate()), which a Web Worker does not otherwise report.
+    void locks?.request(init.lifeLock, finish);
+  });
+  w.addEventListener('error', (ev: ErrorEvent) => {
+    // Uncaught errors (and failed script loads) arrive here. A Web Worker
+    // survives an uncaught error, but Node kills the thread; we stop it too,
+    // so both platforms behave alike and its task is settled.
+    ev.preventDefault();
+    const cause: unknown = ev.error ?? new Error(ev.message || 'the worker script failed to load or threw');
+    const message = (cause as Error)?.message ?? String(cause);
+    failure = { why: ready ? `threw an uncaught error: ${message}` : `failed to start: ${message}`, cause };
+    stop();
+  });
+  w.postMessage(init);
+  return { terminate: stop };
+}
