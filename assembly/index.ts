@@ -198,7 +198,11 @@ export function releaseScratch(i: u32): void {
 @inline function wakeConsumers(n: i32): void {
   if (atomic.load<i32>(OFF_CONSUMERS_WAITING) > 0) {
     atomic.add<i32>(OFF_NOT_EMPTY_SEQ, 1);
-    atomic.notify(OFF_NOT_EMPTY_SEQ, n);
+    // All of them, not n: an async waiter that gave up (abort, or its own
+    // timer won the race) stays registered with the engine until its
+    // waitAsync times out, and a notify of n could be spent on it while a
+    // live waiter sleeps on. Waking extra waiters only costs them a re-check.
+    atomic.notify(OFF_NOT_EMPTY_SEQ, -1);
   }
 }
 @inline function wakeProducers(): void {
@@ -556,9 +560,7 @@ function release(h: u32, len: u32): bool {
   }
   // seq == h + 1, READY: the message we took; → seq = h + cap, FREE.
   const ready = cellWord(h + 1, STATE_READY, len);
-  const ok = atomic.cmpxchg<u64>(cellAt(h), ready, cellWord(h + capacity, STATE_FREE, 0)) == ready;
-  wakeProducers();
-  return ok;
+  return atomic.cmpxchg<u64>(cellAt(h), ready, cellWord(h + capacity, STATE_FREE, 0)) == ready;
 }
 
 /**
@@ -573,7 +575,9 @@ export function tryPop(dst: usize, max: u32): i32 {
     const h = peekPos;
     const len = lastLen;
     copyOut(h, dst, len);
-    if (release(h, len)) return <i32>len;
+    const ok = release(h, len);
+    wakeProducers();
+    if (ok) return <i32>len;
     // A producer declared us dead mid-copy and reused the cells: the copy
     // may be torn and the message is gone (the reclaimer counted it). Next.
   }
@@ -591,7 +595,9 @@ export function claimRead(): i32 {
 
 /** Finishes claimRead. Returns 1, or -R_RECLAIMED if the copy is invalid. */
 export function releaseRead(): i32 {
-  return release(rPos, rLen) ? 1 : -R_RECLAIMED;
+  const ok = release(rPos, rLen);
+  wakeProducers();
+  return ok ? 1 : -R_RECLAIMED;
 }
 
 /**
@@ -638,6 +644,7 @@ export function popBatch(dst: usize, dstBytes: u32, max: u32): i32 {
       out += RECORD_HEADER + pad8(len);
       p += slotsFor(len);
     }
+    wakeProducers(); // once for the whole batch
     return <i32>n;
   }
   return unreachable();

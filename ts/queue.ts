@@ -16,7 +16,7 @@ import {
   CODEC_CUSTOM,
 } from './layout.js';
 import { instantiateKernel, kernelModule, type Kernel } from './loader.js';
-import { builtinCodecName, resolveCodec, type Codec, type CodecName, type WireCodec } from './codecs.js';
+import { builtinCodecName, bytesCodec, resolveCodec, type Codec, type CodecName, type WireCodec } from './codecs.js';
 import { QueueClosedError, TimeoutError } from './errors.js';
 import { assertCanBlock, assertSharedMemory } from './environment.js';
 import { waitAsync, waitSync, type WakeWord } from './wait.js';
@@ -61,6 +61,8 @@ const STALL_READ = 1;
 const STALL_WRITE = 2;
 
 const pad8 = (n: number) => (n + 7) & ~7;
+/** A dropped record (reclaimed mid-copy) carries no bytes. */
+const recordLength = (len: number) => (len === DROPPED ? 0 : len);
 
 /** Gives a thread's scratch area back when its Queue object is collected. */
 const leases = new FinalizationRegistry<{ kernel: Kernel; lease: number }>(({ kernel, lease }) =>
@@ -327,6 +329,11 @@ export class Queue<T = Uint8Array> {
   pop(timeoutMs?: number): T {
     assertCanBlock('pop', 'popAsync');
     const deadline = deadlineOf(timeoutMs, 'pop');
+    const first = this.#popOnce(); // fast path: no closure when a message is there
+    if (first !== EMPTY) {
+      if (first === CLOSED) throw new QueueClosedError('the queue is closed and drained');
+      return first;
+    }
     let value: T | undefined;
     const attempt = () => {
       const v = this.#popOnce();
@@ -335,7 +342,6 @@ export class Queue<T = Uint8Array> {
       value = v;
       return true;
     };
-    if (attempt()) return value!;
     if (!waitSync(this.#i32, NOT_EMPTY, attempt, deadline, this.#tickMs)) throw new TimeoutError('pop', timeoutMs!);
     return value!;
   }
@@ -375,10 +381,24 @@ export class Queue<T = Uint8Array> {
       const n = k.popBatch(this.#scratch, this.#scratchBytes, max - out.length);
       if (n > 0) {
         let at = this.#scratch;
+        if (this.#codec === (bytesCodec as unknown as WireCodec<T>)) {
+          // Bytes: copy the whole group out of shared memory once and hand out
+          // views of that one private buffer: one allocation per batch rather
+          // than one per message (the values share an ArrayBuffer, disjointly).
+          let end = at;
+          for (let j = 0; j < n; j++) end += RECORD_HEADER + pad8(recordLength(u32[end >> 2]));
+          const block = this.#u8.slice(at, end);
+          for (let j = 0, o = 0; j < n; j++) {
+            const len = u32[(at + o) >> 2];
+            if (len !== DROPPED) out.push(block.subarray(o + RECORD_HEADER, o + RECORD_HEADER + len) as T);
+            o += RECORD_HEADER + pad8(recordLength(len));
+          }
+          continue;
+        }
         for (let j = 0; j < n; j++) {
           const len = u32[at >> 2];
           if (len !== DROPPED) out.push(this.#codec.decodeAt(this.#u8, at + RECORD_HEADER, len));
-          at += RECORD_HEADER + pad8(len === DROPPED ? 0 : len);
+          at += RECORD_HEADER + pad8(recordLength(len));
         }
         continue;
       }
