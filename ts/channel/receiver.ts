@@ -10,17 +10,19 @@
 //   2. the queue has just gone quiet (within pollMs of the last message in
 //      or out): poll once per event-loop turn. Replies to a request usually
 //      come within microseconds, and this catches them without a wake-up;
-//   3. quiet for longer: park in popAsync (Atomics.waitAsync, plus a timer
-//      that keeps a Node thread alive, like a started MessagePort).
+//   3. quiet for longer: park (park.ts: Atomics.waitAsync, plus a timer that
+//      keeps a Node thread alive, like a started MessagePort).
 // Posting a message (activity()) ends a park at once and goes back to step 2,
 // since that is when a reply is likely.
-import { QueueClosedError } from '../errors.js';
 import type { Queue } from '../queue.js';
 import { nextTask } from './next-task.js';
+import { Parker } from './park.js';
 import type { LaneMessage, TransferLane } from './transfer-lane.js';
 
 /** Messages delivered between macrotask yields. */
 const BURST = 64;
+/** Longest single park: a re-check (and stall check) at least this often. */
+const PARK_TICK_MS = 500;
 
 export interface Delivery {
   /** A queue message's bytes (never the placeholder). */
@@ -39,14 +41,14 @@ export class Receiver {
   #running = false;
   #stopped = false;
   #lastActivity = 0;
-  /** Aborts a park: set while the loop is parked in popAsync. */
-  #park: AbortController | undefined;
+  readonly #parker: Parker;
 
   constructor(queue: Queue<Uint8Array>, lane: TransferLane, pollMs: number, deliver: Delivery) {
     this.#queue = queue;
     this.#lane = lane;
     this.#pollMs = pollMs;
     this.#deliver = deliver;
+    this.#parker = new Parker(queue.handle.memory);
   }
 
   /** Starts the loop (idempotent). */
@@ -67,20 +69,21 @@ export class Receiver {
   /** Stops the loop: no message is delivered after this returns. */
   stop(): void {
     this.#stopped = true;
-    this.#park?.abort();
+    this.#parker.cancel();
   }
 
   /** This side just posted: a reply is likely soon, so poll rather than stay parked. */
   activity(): void {
     this.#lastActivity = performance.now();
-    if (this.#park !== undefined) this.#park.abort();
+    this.#parker.cancel();
   }
 
   async #run(): Promise<void> {
     const queue = this.#queue;
     let burst = 0;
+    let bytes: Uint8Array | undefined;
     while (!this.#stopped) {
-      let bytes = queue.tryPop();
+      bytes ??= queue.tryPop();
       if (bytes === undefined && queue.closed) {
         // Closed: everything the peer pushed came before its close, so one
         // more look tells "drained" from "the last push was not visible yet".
@@ -88,7 +91,9 @@ export class Receiver {
         if (bytes === undefined) break;
       }
       if (bytes !== undefined) {
-        await this.#handle(bytes);
+        const message = bytes;
+        bytes = undefined;
+        await this.#handle(message);
         this.#lastActivity = performance.now();
         if (++burst >= BURST) {
           burst = 0;
@@ -103,19 +108,8 @@ export class Receiver {
         await nextTask();
         continue;
       }
-      const park = new AbortController();
-      this.#park = park;
-      try {
-        bytes = await queue.popAsync({ signal: park.signal });
-      } catch (error) {
-        if (error instanceof QueueClosedError) break;
-        if (park.signal.aborted) continue; // stop() or activity(): look again
-        throw error;
-      } finally {
-        this.#park = undefined;
-      }
-      await this.#handle(bytes);
-      this.#lastActivity = performance.now();
+      // The re-check may take a message; the top of the loop handles it.
+      await this.#parker.park(() => (bytes = queue.tryPop()) !== undefined || queue.closed, PARK_TICK_MS);
     }
     if (!this.#stopped) {
       this.#stopped = true;

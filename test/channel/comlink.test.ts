@@ -1,0 +1,170 @@
+// Comlink.wrap / Comlink.expose over SharedChannel ports, unchanged: within
+// one thread (as Comlink's own tests do) and across Node worker_threads.
+import { afterEach, describe, expect, test } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+import * as Comlink from 'comlink';
+import { SharedChannel, type SharedPort } from '../../ts/index.js';
+
+interface Service {
+  add(a: number, b: number): number;
+  sumViaCallback(values: number[], callback: (total: number, v: number) => number | Promise<number>): Promise<number>;
+  fill(buffer: ArrayBuffer, byte: number): ArrayBuffer;
+  byteLength(buffer: ArrayBuffer): number;
+  fail(message: string): never;
+  roundTrip<T>(value: T): T;
+  Counter: new () => { count: number; increment(by: number): number };
+  closePort(): string;
+}
+
+const service: Omit<Service, 'closePort'> = {
+  add: (a, b) => a + b,
+  async sumViaCallback(values, callback) {
+    let total = 0;
+    for (const v of values) total = await callback(total, v);
+    return total;
+  },
+  fill(buffer, byte) {
+    new Uint8Array(buffer).fill(byte);
+    return Comlink.transfer(buffer, [buffer]);
+  },
+  byteLength: (buffer) => buffer.byteLength,
+  fail(message) {
+    throw new RangeError(message);
+  },
+  roundTrip: (value) => value,
+  Counter: class {
+    count = 0;
+    increment(by: number) {
+      this.count += by;
+      return this.count;
+    }
+  },
+};
+
+const cleanup: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0)) await fn();
+});
+
+/** The same checks, whatever thread the service lives in. */
+function comlinkSuite(connect: () => Promise<Comlink.Remote<Service>>) {
+  test('calls return the remote result', async () => {
+    const remote = await connect();
+    expect(await remote.add(2, 3)).toBe(5);
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => remote.add(i, i)));
+    expect(results).toEqual(Array.from({ length: 100 }, (_, i) => 2 * i));
+  });
+
+  test('a Comlink.proxy callback is called back across the channel', async () => {
+    const remote = await connect();
+    const seen: number[] = [];
+    const total = await remote.sumViaCallback(
+      [1, 2, 3, 4],
+      Comlink.proxy((sum: number, v: number) => {
+        seen.push(v);
+        return sum + v;
+      }),
+    );
+    expect(total).toBe(10);
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  test('Comlink.transfer moves an ArrayBuffer both ways (the sender’s copy is detached)', async () => {
+    const remote = await connect();
+    const buffer = new ArrayBuffer(1024);
+    const back = await remote.fill(Comlink.transfer(buffer, [buffer]), 7);
+    expect(buffer.byteLength).toBe(0);
+    expect(back.byteLength).toBe(1024);
+    expect(new Uint8Array(back).every((b) => b === 7)).toBe(true);
+    // Without a transfer the buffer is copied and stays usable here.
+    const kept = new ArrayBuffer(16);
+    expect(await remote.byteLength(kept)).toBe(16);
+    expect(kept.byteLength).toBe(16);
+  });
+
+  test('a thrown error rejects the call with its name and message', async () => {
+    const remote = await connect();
+    const error = await remote.fail('out of range').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('RangeError');
+    expect((error as Error).message).toBe('out of range');
+  });
+
+  test('structured-clone values survive a call both ways', async () => {
+    const remote = await connect();
+    const cyclic: { self?: unknown; when: Date } = { when: new Date(12345) };
+    cyclic.self = cyclic;
+    const value = {
+      map: new Map<unknown, unknown>([[1, 'one'], ['set', new Set([1n, 2n ** 80n])]]),
+      re: /a+b/gi,
+      bytes: new Float32Array([1.5, -2]),
+      cyclic,
+      negativeZero: -0,
+    };
+    const back = await remote.roundTrip(value);
+    expect(back).toEqual(structuredClone(value));
+    expect(Object.is(back.negativeZero, -0)).toBe(true);
+    expect(back.cyclic.self).toBe(back.cyclic);
+  });
+
+  test('a remote class is constructed and used through a proxy', async () => {
+    const remote = await connect();
+    const counter = await new remote.Counter();
+    await counter.increment(2);
+    expect(await counter.increment(3)).toBe(5);
+    expect(await counter.count).toBe(5);
+  });
+}
+
+describe('Comlink within one thread (both ports in this realm)', () => {
+  comlinkSuite(async () => {
+    const { port1, port2 } = new SharedChannel();
+    Comlink.expose(service, port2);
+    cleanup.push(() => port1.close());
+    return Comlink.wrap<Service>(port1);
+  });
+});
+
+function startService(): { worker: Worker; port: SharedPort } {
+  const { port1, port2 } = new SharedChannel();
+  const worker = new Worker(new URL('./workers/comlink-service.mjs', import.meta.url), {
+    workerData: { handle: port2.handle },
+    transferList: port2.transfer as never,
+  });
+  return { worker, port: port1 };
+}
+
+describe('Comlink across Node worker_threads', () => {
+  comlinkSuite(async () => {
+    const { worker, port } = startService();
+    cleanup.push(async () => {
+      port.close();
+      await worker.terminate();
+    });
+    return Comlink.wrap<Service>(port);
+  });
+
+  test('a worker whose port is closed (by itself, or by the other side) exits on its own', async () => {
+    // The worker closes its own end.
+    const a = startService();
+    const exitA = once(a.worker, 'exit');
+    expect(await Comlink.wrap<Service>(a.port).closePort()).toBe('closing');
+    const [codeA] = await exitA;
+    expect(codeA).toBe(0);
+    a.port.close();
+
+    // This side closes: the worker sees 'close', and exits.
+    const b = startService();
+    const exitB = once(b.worker, 'exit');
+    const peerClosed = once(b.worker, 'message');
+    expect(await Comlink.wrap<Service>(b.port).add(1, 1)).toBe(2);
+    b.port.close();
+    expect((await peerClosed)[0]).toBe('peer-closed');
+    const [codeB] = await exitB;
+    expect(codeB).toBe(0);
+  });
+});
