@@ -13,7 +13,7 @@ import { LatencyWindow, type PoolStats } from './stats.js';
 import {
   RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId,
 } from './task-codec.js';
-import { nodeWorkerThreads, spawnThread, type ThreadHost } from './thread-host.js';
+import { nodeWorkerThreads, spawnThread, type ResourceLimits, type ThreadHost } from './thread-host.js';
 
 export interface PoolOptions {
   /** The worker file: it imports `serve` from 'wasmq/pool' and calls it. In browsers, a module worker URL. */
@@ -31,6 +31,12 @@ export interface PoolOptions {
   maxTaskBytes?: number;
   /** Largest encoded task result (or thrown error), in bytes. Default 1 MiB. */
   maxResultBytes?: number;
+  /**
+   * Node only: heap limits for each worker (worker_threads resourceLimits).
+   * A worker that exceeds them dies with ERR_WORKER_OUT_OF_MEMORY, which
+   * rejects its task with WorkerDiedError; the worker is replaced.
+   */
+  resourceLimits?: ResourceLimits;
   /** How long a queue slot may stay half-written by a dead worker before it is reclaimed. Default 1000 ms. */
   stallTimeoutMs?: number;
 }
@@ -78,6 +84,7 @@ export class Pool<I = unknown, O = unknown> {
   readonly threads: number;
   readonly maxQueue: number;
   readonly #worker: URL | string;
+  readonly #resourceLimits: ResourceLimits | undefined;
   readonly #tasks: Queue<Uint8Array>;
   readonly #results: Queue<Uint8Array>;
   readonly #ctlBuffer: SharedArrayBuffer;
@@ -119,6 +126,7 @@ export class Pool<I = unknown, O = unknown> {
       );
     }
     this.#worker = worker;
+    this.#resourceLimits = options.resourceLimits;
     this.threads = integer('threads', options.threads, defaultThreads(), 1, 256);
     this.maxQueue = integer('maxQueue', options.maxQueue, 1024, 1, MAX_QUEUE_LIMIT);
     this.#maxTaskBytes = integer('maxTaskBytes', options.maxTaskBytes, 2 ** 20, 1, 2 ** 28);
@@ -394,7 +402,7 @@ export class Pool<I = unknown, O = unknown> {
       slot,
       lifeLock: `wasmq.pool:${this.#key}:${slot}:${++this.#generation}`,
     };
-    record.host = spawnThread(this.#worker, init, {
+    record.host = spawnThread(this.#worker, init, this.#resourceLimits, {
       gone: (reason, cause) => this.#onGone(slot, record, reason, cause),
     });
   }

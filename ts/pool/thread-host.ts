@@ -22,9 +22,22 @@ export function nodeWorkerThreads(): NodeWorkerThreads | undefined {
   return p.getBuiltinModule('node:worker_threads') as NodeWorkerThreads;
 }
 
-export function spawnThread(worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+/** Node worker heap limits (see worker_threads ResourceLimits); ignored in browsers. */
+export interface ResourceLimits {
+  maxOldGenerationSizeMb?: number;
+  maxYoungGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
+
+export function spawnThread(
+  worker: URL | string,
+  init: WorkerInit,
+  resourceLimits: ResourceLimits | undefined,
+  events: ThreadEvents,
+): ThreadHost {
   const wt = nodeWorkerThreads();
-  return wt ? spawnNode(wt, worker, init, events) : spawnWeb(worker, init, events);
+  return wt ? spawnNode(wt, worker, init, resourceLimits, events) : spawnWeb(worker, init, events);
 }
 
 function once(events: ThreadEvents): ThreadEvents['gone'] {
@@ -36,11 +49,17 @@ function once(events: ThreadEvents): ThreadEvents['gone'] {
   };
 }
 
-function spawnNode(wt: NodeWorkerThreads, worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+function spawnNode(
+  wt: NodeWorkerThreads,
+  worker: URL | string,
+  init: WorkerInit,
+  resourceLimits: ResourceLimits | undefined,
+  events: ThreadEvents,
+): ThreadHost {
   const gone = once(events);
   let w: import('node:worker_threads').Worker;
   try {
-    w = new wt.Worker(worker, { workerData: init });
+    w = new wt.Worker(worker, { workerData: init, resourceLimits });
   } catch (cause) {
     // A bad path throws here; report it like any other failed start.
     queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${(cause as Error).message}`, cause));

@@ -1,0 +1,27 @@
+// The first worker of a pool (claimed through a marker directory) dies in the
+// middle of popping a task: it claims a read in the task queue and exits
+// without releasing it. Replacements serve x => x * 2 normally.
+import { mkdirSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { instantiateKernel } from '../../../dist/loader.js';
+import { serve } from '../../../dist/pool/index.js';
+import { currentIndex, startedIndex } from '../../../dist/pool/control.js';
+
+let first = false;
+try {
+  mkdirSync(process.env.WASMQ_POOL_SABOTAGE_MARKER);
+  first = true;
+} catch {}
+if (first) {
+  const kernel = instantiateKernel(workerData.tasks.module, workerData.tasks.memory);
+  if (kernel.attach() !== 0) throw new Error('attach failed');
+  const control = new Int32Array(workerData.control);
+  Atomics.store(control, startedIndex(workerData.slot), 1); // "started", so this is not a start failure
+  const poll = () => {
+    if (kernel.claimRead() >= 0) process.exit(9);
+    setTimeout(poll, 1);
+  };
+  poll();
+} else {
+  serve((x) => x * 2);
+}
