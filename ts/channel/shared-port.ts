@@ -33,7 +33,10 @@ const NO_PORTS: readonly MessagePort[] = Object.freeze([]);
 /** A MessageEvent where the platform has one (Node 20+, browsers), else an Event with the same fields. */
 function messageEvent(type: 'message' | 'messageerror', data: unknown, ports: readonly MessagePort[]): MessageEvent {
   if (typeof MessageEvent === 'function') {
-    return new MessageEvent(type, { data, ports: ports as MessagePort[] });
+    const event = new MessageEvent(type, { data, ports: ports as MessagePort[] });
+    // The init dictionary turns undefined into null; a MessagePort delivers undefined as is.
+    if (data === undefined) Object.defineProperty(event, 'data', { value: undefined });
+    return event;
   }
   const event = new Event(type) as Event & { data: unknown; ports: readonly MessagePort[] };
   Object.defineProperties(event, { data: { value: data }, ports: { value: ports } });
