@@ -11,8 +11,8 @@ interface Service {
   sumViaCallback(values: number[], callback: (total: number, v: number) => number | Promise<number>): Promise<number>;
   fill(buffer: ArrayBuffer, byte: number): ArrayBuffer;
   byteLength(buffer: ArrayBuffer): number;
-  fail(message: string): never;
-  roundTrip<T>(value: T): T;
+  fail(message: string): void;
+  roundTrip(value: Record<string, any>): Record<string, any>;
   Counter: new () => { count: number; increment(by: number): number };
   closePort(): string;
 }
@@ -29,7 +29,7 @@ const service: Omit<Service, 'closePort'> = {
     return Comlink.transfer(buffer, [buffer]);
   },
   byteLength: (buffer) => buffer.byteLength,
-  fail(message) {
+  fail(message): void {
     throw new RangeError(message);
   },
   roundTrip: (value) => value,

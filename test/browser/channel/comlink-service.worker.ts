@@ -7,7 +7,7 @@ const scope = self as unknown as { onmessage: ((event: MessageEvent) => void) | 
 
 export const service = {
   add: (a: number, b: number) => a + b,
-  async sumViaCallback(values: number[], callback: (total: number, v: number) => Promise<number>) {
+  async sumViaCallback(values: number[], callback: (total: number, v: number) => number | Promise<number>) {
     let total = 0;
     for (const v of values) total = await callback(total, v);
     return total;
@@ -19,7 +19,7 @@ export const service = {
   fail(message: string): never {
     throw new RangeError(message);
   },
-  roundTrip: <T>(value: T) => value,
+  roundTrip: (value: Record<string, unknown>) => value,
 };
 
 scope.onmessage = (event: MessageEvent) => {
