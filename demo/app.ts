@@ -20,6 +20,12 @@ function formatRate(value: number): string {
   if (value >= 1e3) return `${(value / 1e3).toFixed(value >= 1e5 ? 0 : 1)} k`;
   return value.toFixed(0);
 }
+/** Axis labels: as short as the value allows ("1 M", "500 k", "250 k"). */
+function formatAxisRate(value: number): string {
+  if (value >= 1e6) return `${+(value / 1e6).toFixed(2)} M`;
+  if (value >= 1e3) return `${+(value / 1e3).toFixed(1)} k`;
+  return `${value}`;
+}
 function formatMicros(us: number | undefined): string {
   if (us === undefined) return '–';
   if (us >= 1000) return `${(us / 1000).toFixed(us >= 1e4 ? 0 : 1)} ms`;
@@ -37,7 +43,7 @@ function redraw(): void {
     color: COLORS[t],
     points: rounds.filter((r) => r.transport === t).map((r) => ({ x: (r.start + r.end) / 2, y: r.rate })),
   }));
-  drawChart(rateChart, { series: rateSeries, xMax, formatY: formatRate, xLabel: 'seconds' });
+  drawChart(rateChart, { series: rateSeries, xMax, formatY: formatAxisRate, xLabel: 'seconds' });
   const latencySeries: Series[] = TRANSPORTS.flatMap((t) => {
     const mine = rounds.filter((r) => r.transport === t);
     return [

@@ -32,8 +32,9 @@ function linearTicks(max: number): number[] {
   const rough = max / 4;
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? rough;
+  // Up to the first tick at or above max, so the top line is never clipped.
   const ticks = [];
-  for (let v = 0; v <= max * 1.0001; v += step) ticks.push(v);
+  for (let i = 0; i <= Math.ceil(max / step - 1e-9); i++) ticks.push(i * step);
   return ticks;
 }
 
@@ -96,7 +97,11 @@ export function drawChart(canvas: HTMLCanvasElement, options: ChartOptions): voi
   ctx.textAlign = 'right';
   ctx.fillText(options.xLabel, PAD.left + plotW, PAD.top + plotH + 20);
 
-  // lines
+  // lines, clipped to the plot area
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(PAD.left - 5, PAD.top - 5, plotW + 10, plotH + 10);
+  ctx.clip();
   for (const s of options.series) {
     if (s.points.length === 0) continue;
     ctx.strokeStyle = s.color;
@@ -113,6 +118,7 @@ export function drawChart(canvas: HTMLCanvasElement, options: ChartOptions): voi
     ctx.arc(toX(last.x), toY(last.y), s.dashed ? 2.5 : 4, 0, Math.PI * 2);
     ctx.fill();
   }
+  ctx.restore();
 
   // legend, top left above the plot
   ctx.textAlign = 'left';

@@ -29,7 +29,7 @@ function startDemoServer(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
-test('the demo's TypeScript type-checks against the built package (esbuild only strips types)', () => {
+test('the demo TypeScript type-checks against the built package (esbuild only strips types)', () => {
   const tsc = join(repoRoot, 'node_modules', '.bin', 'tsc');
   try {
     execFileSync(tsc, ['-p', join(repoRoot, 'demo', 'tsconfig.json')], { cwd: repoRoot, stdio: 'pipe' });
