@@ -15,7 +15,8 @@ export interface SharedChannelOptions {
   maxMessageBytes?: number;
   /** How long (ms) a receive loop keeps polling after activity before it parks on
    *  Atomics.waitAsync. Polling yields to the event loop on every turn but keeps the
-   *  thread busy; parking is idle but a wake-up costs ~0.1 ms. Default 2. */
+   *  thread busy; parking is idle but a wake-up costs ~0.1 ms. Polling also stops as soon as an
+   *  event-loop turn is slow (oversubscribed cores). Default 1. */
   pollMs?: number;
 }
 
@@ -23,7 +24,7 @@ export interface SharedChannelOptions {
 const SCRATCH_AREAS = 4;
 
 function pollMsOption(value: unknown): number {
-  if (value === undefined) return 2;
+  if (value === undefined) return 1;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`pollMs must be a finite number of milliseconds >= 0; got ${String(value)}`);
   }
