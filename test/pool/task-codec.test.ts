@@ -36,3 +36,14 @@ describe('result messages', () => {
     expect(decodeResult(encodeResult(1, RESULT_ERROR, 'text'))[2]).toBe('text');
   });
 });
+
+describe('decoded binary values', () => {
+  it('do not alias the buffer they were decoded from (the pool reuses it for the next message)', () => {
+    const bytes = encodeResult(1, RESULT_OK, { u8: new Uint8Array([1, 2, 3]), f64: new Float64Array([1.5]) });
+    const reused = new Uint8Array(bytes.length);
+    reused.set(bytes);
+    const [, , value] = decodeResult(reused);
+    reused.fill(0);
+    expect(value).toEqual({ u8: new Uint8Array([1, 2, 3]), f64: new Float64Array([1.5]) });
+  });
+});

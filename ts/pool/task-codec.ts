@@ -10,7 +10,9 @@
 // that extension keeps only name and message and the user wants the stack.
 import { Packr } from 'msgpackr';
 
-const packr = new Packr({ structuredClone: true });
+// copyBuffers: decoded typed arrays must not be views of the buffer they were
+// decoded from, which the pool reuses for the next message.
+const packr = new Packr({ structuredClone: true, copyBuffers: true });
 
 /** What a result message says about its task. */
 export const RESULT_OK = 1;
