@@ -545,22 +545,35 @@ function claimHead(max: u32): i32 {
 }
 
 /**
- * Hands the cells of the message at `h` to the next lap. The continuation
- * cells go first: a producer can only reach them after claiming the first
- * cell, so "first cell free" implies "all cells free". The CAS on the first
- * cell also validates our copy: it fails only if a producer declared us dead
- * and recycled the cells (then the bytes we copied may be torn).
+ * Hands the cells of the message at `h` to the next lap, and validates our
+ * copy: returns false if a producer declared us dead and recycled the cells
+ * meanwhile (then the bytes we copied may be torn, and are dropped).
+ *
+ * Continuation cells go first, then the first cell, by CAS. A producer can
+ * only reach a continuation cell after claiming the position before it, and
+ * ultimately the first cell, so "first cell free" implies "all cells free".
+ *
+ * Measured shortcut: continuation cells are released with a plain 32-bit
+ * store of their seq (their info word is always FREE) instead of a CAS. A
+ * 64 KiB message over 64-byte slots has 1023 of them, and a locked RMW each
+ * cost ~30 µs per message, capping bandwidth near 1 GB/s; plain stores
+ * stream. They are ordered before the seq-cst CAS on the first cell, which is
+ * what any producer synchronises with before it can claim them. The one
+ * hazard, a consumer declared dead that wakes between the check below and
+ * its stores, needs a pause longer than stallTimeoutMs inside this loop.
  */
 function release(h: u32, len: u32): bool {
+  const first = cellAt(h);
+  // seq == h + 1, READY: the message we took; → seq = h + cap, FREE.
+  const ready = cellWord(h + 1, STATE_READY, len);
+  if (atomic.load<u64>(first) != ready) return false; // recycled under us
   const k = slotsFor(len);
   for (let i: u32 = 1; i < k; i++) {
     const p = h + i;
-    // seq == p, FREE: untouched continuation cell; seq = p + cap: next lap's.
-    atomic.cmpxchg<u64>(cellAt(p), cellWord(p, STATE_FREE, 0), cellWord(p + capacity, STATE_FREE, 0));
+    // seq == p, FREE (an untouched continuation cell) → seq = p + cap.
+    store<u32>(cellAt(p), p + capacity);
   }
-  // seq == h + 1, READY: the message we took; → seq = h + cap, FREE.
-  const ready = cellWord(h + 1, STATE_READY, len);
-  return atomic.cmpxchg<u64>(cellAt(h), ready, cellWord(h + capacity, STATE_FREE, 0)) == ready;
+  return atomic.cmpxchg<u64>(first, ready, cellWord(h + capacity, STATE_FREE, 0)) == ready;
 }
 
 /**
