@@ -1,0 +1,13 @@
+import type { Summary } from './stats.mjs';
+export interface Entry {
+  scenario: string;
+  impl: string;
+  unit: string;
+  higherIsBetter: boolean;
+  baseline?: boolean;
+  samples: number[];
+}
+export interface SummarizedEntry extends Entry { summary: Summary; ratio: number | null; better: number | null }
+export function contractProblems(entries: unknown, minRounds: number): string[];
+export function summarizeEntries(entries: readonly Entry[]): SummarizedEntry[];
+export function medianLookup(sections: readonly { entries?: readonly SummarizedEntry[] }[]): (scenario: string, impl: string) => number | undefined;

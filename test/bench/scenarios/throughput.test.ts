@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { measureThroughput, transports } from '../../../bench/scenarios/throughput.mjs';
+
+// Every transport the bench measures must deliver each message exactly once
+// (the harness checks count and id sum every round), or its figure is void.
+describe('throughput harness', () => {
+  for (const transport of transports) {
+    const [p, c] = transport.spsc ? [1, 1] : [2, 2];
+    it(`${transport.impl} delivers every message exactly once ${p}P${c}C, for 8 B and 200 B messages`, async () => {
+      for (const payloadBytes of [8, 200]) {
+        const rates = await measureThroughput({ transport, producers: p, consumers: c, payloadBytes, total: 3000, rounds: 2, ringMessages: 16 });
+        expect(rates).toHaveLength(2);
+        for (const r of rates) expect(r).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it('fails the round, naming the transport, when a transport loses a message', async () => {
+    const lossy = { impl: 'lossy', peer: new URL('./lossy-peer.mjs', import.meta.url) };
+    await expect(
+      measureThroughput({ transport: lossy, producers: 1, consumers: 1, payloadBytes: 8, total: 100, rounds: 1, ringMessages: 16 }),
+    ).rejects.toThrow(/lossy 1P1C 8 B delivered 99 messages .*expected 100/);
+  });
+});
