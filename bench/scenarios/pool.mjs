@@ -1,0 +1,104 @@
+// Worker pools: wasmq/pool (tasks and results in kernel queues; idle workers
+// take tasks themselves) vs Piscina 5 and tinypool 2 (main-thread queue,
+// MessagePort hand-off), same thread count, same run, rounds interleaved.
+//
+//   tiny tasks (x => x + 1): throughput with many tasks in flight, and the
+//     latency of one awaited task at a time;
+//   1 ms CPU tasks: throughput with many in flight.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { Tinypool } from 'tinypool';
+import { createPool } from '../../dist/pool/index.js';
+
+export const title = 'Worker pools (wasmq/pool vs Piscina vs tinypool)';
+
+const taskFile = new URL('../workers/pool-tasks.mjs', import.meta.url);
+const THREADS = Math.max(2, Math.min(4, availableParallelism()));
+
+function pools() {
+  const wasmq = createPool({ worker: taskFile, threads: THREADS, maxQueue: 4096 });
+  const piscina = new Piscina({ filename: fileURLToPath(taskFile), minThreads: THREADS, maxThreads: THREADS });
+  const tinypool = new Tinypool({ filename: fileURLToPath(taskFile), minThreads: THREADS, maxThreads: THREADS });
+  return [
+    { impl: 'Piscina', baseline: true, run: (x) => piscina.run(x), close: () => piscina.destroy() },
+    { impl: 'tinypool', run: (x) => tinypool.run(x), close: () => tinypool.destroy() },
+    { impl: 'wasmq/pool', run: (x) => wasmq.run(x), close: () => wasmq.close() },
+  ];
+}
+
+/** Tasks/s over `ms`, keeping `inFlight` tasks submitted (batches awaited with Promise.all). */
+async function throughput(pool, input, inFlight, ms) {
+  let done = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    const batch = new Array(inFlight);
+    for (let i = 0; i < inFlight; i++) batch[i] = pool.run(input(i));
+    await Promise.all(batch);
+    done += inFlight;
+    now = performance.now();
+  }
+  return (done / (now - start)) * 1000;
+}
+
+/** Median latency (µs) of one awaited task at a time, over `ms`. */
+async function latency(pool, ms) {
+  const samples = [];
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    const t = performance.now();
+    await pool.run(samples.length);
+    samples.push((performance.now() - t) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+export async function run({ quick, log }) {
+  const rounds = quick ? 3 : 5;
+  const roundMs = quick ? 250 : 700;
+  const scenarios = [
+    {
+      scenario: `pool tiny tasks x => x + 1, ${THREADS} threads, 1000 in flight`, unit: 'tasks/s', higherIsBetter: true,
+      measure: (p) => throughput(p, (i) => i, 1000, roundMs),
+    },
+    {
+      scenario: `pool 1 ms CPU tasks, ${THREADS} threads, ${THREADS * 8} in flight`, unit: 'tasks/s', higherIsBetter: true,
+      measure: (p) => throughput(p, () => ({ cpuMs: 1 }), THREADS * 8, roundMs),
+    },
+    {
+      scenario: `pool tiny task latency (one awaited at a time), ${THREADS} threads`, unit: 'µs p50', higherIsBetter: false,
+      measure: (p) => latency(p, roundMs),
+    },
+  ];
+  const list = pools();
+  try {
+    // Warm-up, and a correctness check of each pool.
+    for (const p of list) {
+      const got = await p.run(41);
+      if (got !== 42) throw new Error(`${p.impl}: x => x + 1 of 41 returned ${got}`);
+      await throughput(p, (i) => i, 1000, quick ? 100 : 300);
+    }
+    const entries = [];
+    for (const s of scenarios) {
+      const samples = new Map(list.map((p) => [p.impl, []]));
+      for (let r = 0; r < rounds; r++) {
+        // Rotate the order so no pool always runs on the warmest machine.
+        const order = list.map((_, i) => list[(i + r) % list.length]);
+        for (const p of order) samples.get(p.impl).push(await s.measure(p));
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      log(`${s.scenario}: ${list.map((p) => `${p.impl} ${Math.round(median(samples.get(p.impl)))}`).join(', ')} ${s.unit}`);
+      for (const p of list) {
+        entries.push({
+          scenario: s.scenario, impl: p.impl, unit: s.unit, higherIsBetter: s.higherIsBetter,
+          ...(p.baseline ? { baseline: true } : {}), samples: samples.get(p.impl),
+        });
+      }
+    }
+    return entries;
+  } finally {
+    await Promise.all(list.map((p) => p.close()));
+  }
+}
