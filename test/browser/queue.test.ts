@@ -1,7 +1,7 @@
 // The queue between real module Web Workers in Chromium, and on a browser
 // main thread that may never block (popAsync / pushAsync only).
 import { afterEach, describe, expect, test } from 'vitest';
-import { createQueue, QueueClosedError, type QueueHandle } from '../../ts/index.js';
+import { attachQueue, createQueue, QueueClosedError, TimeoutError, type QueueHandle } from '../../ts/index.js';
 import { startWorker, type WorkerClient } from './support/worker-rpc.js';
 import { deliveryProblems, makeMessage, ReceiptLog } from './support/messages.js';
 import type { QueueWorkerRequest } from './workers/queue.worker.js';
@@ -110,6 +110,34 @@ describe('the main thread, which may not block', () => {
     q.tryPush(new Uint8Array([2]));
     expect(() => q.pop()).toThrow(/popAsync\(\)/);
     expect(q.tryPop()).toEqual(new Uint8Array([2]));
+  });
+});
+
+describe('handles and waits specific to the browser', () => {
+  test('a queue created in a worker is attached by the main thread from its posted handle, contents intact', async () => {
+    const handle = await queueWorker().call<QueueHandle>({ op: 'createAndFill', count: 20 });
+    const q = attachQueue(handle);
+    const log = new ReceiptLog(1);
+    for (let i = 0; i < 20; i++) log.add(await q.popAsync({ timeoutMs: 5_000 }));
+    expect(deliveryProblems([log.seqs], 1, 20)).toEqual([]);
+  });
+
+  test('popAsync on an empty queue rejects with TimeoutError once timeoutMs passes (its own timer, not only waitAsync)', async () => {
+    const q = createQueue();
+    const error = await q.popAsync({ timeoutMs: 30 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/popAsync timed out after 30 ms/);
+  });
+
+  test('popAsync rejects with the abort reason when its signal aborts, and takes nothing', async () => {
+    const q = createQueue();
+    const controller = new AbortController();
+    const popping = q.popAsync({ signal: controller.signal }).catch((e: unknown) => e);
+    const reason = new Error('user went away');
+    controller.abort(reason);
+    expect(await popping).toBe(reason);
+    q.tryPush(new Uint8Array([1]));
+    expect(q.tryPop()).toEqual(new Uint8Array([1])); // the aborted pop did not consume it
   });
 });
 

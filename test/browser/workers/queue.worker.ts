@@ -1,6 +1,6 @@
 // A module Web Worker that attaches to a queue and plays one role per
 // request: producer, consumer, closer. Used by the browser suite.
-import { attachQueue, QueueClosedError, type QueueHandle } from '../../../ts/index.js';
+import { attachQueue, createQueue, QueueClosedError, type QueueHandle } from '../../../ts/index.js';
 import { serveRequests, transferring } from '../support/worker-serve.js';
 import { makeMessage, ReceiptLog } from '../support/messages.js';
 import { textOf } from '../support/texts.js';
@@ -16,6 +16,8 @@ export type QueueWorkerRequest =
   | { op: 'consumeStrings'; handle: QueueHandle }
   /** Pops one message with the blocking pop; returns it (as the codec decodes it). */
   | { op: 'popOnce'; handle: QueueHandle }
+  /** Creates a queue here, pushes messages 0..count-1 of producer 0, and returns its handle. */
+  | { op: 'createAndFill'; count: number }
   /** Closes the queue after `delayMs`. */
   | { op: 'closeAfter'; handle: QueueHandle; delayMs: number };
 
@@ -80,6 +82,13 @@ serveRequests(async (request: QueueWorkerRequest) => {
       const q = attachQueue<unknown>(request.handle);
       const value = q.pop();
       return value instanceof Uint8Array ? transferring(value, [value.buffer]) : value;
+    }
+    case 'createAndFill': {
+      const q = createQueue({ capacity: 256, slotBytes: 64 });
+      for (let seq = 0; seq < request.count; seq++) {
+        if (!q.tryPush(makeMessage(0, seq))) throw new Error(`queue full at message ${seq}`);
+      }
+      return q.handle;
     }
     case 'closeAfter': {
       const q = attachQueue<unknown>(request.handle);
