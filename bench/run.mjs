@@ -94,6 +94,8 @@ for (const name of scenarioModules(args.only)) {
 
 const targets = evaluateTargets(medianLookup(sections));
 const durationS = (performance.now() - started) / 1000;
+// Other work on the machine skews every figure: record the load at the end too.
+machine.loadAverageAtEnd = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
 const report = { machine, quick: args.quick, durationS, sections, targets };
 const markdown = renderMarkdown(report);
 

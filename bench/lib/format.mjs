@@ -33,7 +33,8 @@ function table(entries, baselineName) {
 }
 
 export function machineLine(m) {
-  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (V8 ${m.v8}), load average at start ${m.loadAverageAtStart.join(' / ')}, commit ${m.commit}, ${m.date}`;
+  const end = m.loadAverageAtEnd ? `, at end ${m.loadAverageAtEnd.join(' / ')}` : '';
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (V8 ${m.v8}), load average at start ${m.loadAverageAtStart.join(' / ')}${end}, commit ${m.commit}, ${m.date}`;
 }
 
 export function renderMarkdown({ machine, quick, durationS, sections, targets }) {
@@ -45,6 +46,14 @@ export function renderMarkdown({ machine, quick, durationS, sections, targets })
       `ratios are against the scenario's baseline (postMessage), "rIQR" is the interquartile range relative to the median.`,
     '',
   ];
+  const busiest = Math.max(machine.loadAverageAtStart[0], ...(machine.loadAverageAtEnd ?? [0]).slice(0, 1));
+  if (busiest > machine.cores) {
+    out.push(
+      `> **Warning:** the 1-minute load average (${busiest}) exceeded the ${machine.cores} cores during this run: other work competed for the CPU, ` +
+        'so spinning transports and wake-ups were disturbed. Treat these figures as indicative only; re-run on an idle machine.',
+      '',
+    );
+  }
   for (const s of sections) {
     out.push(`## ${s.title}`, '');
     if (s.error) out.push(`**Failed:** ${s.error}`, '');

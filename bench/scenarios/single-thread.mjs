@@ -56,9 +56,9 @@ function benchmarks() {
 }
 
 /** One benchmark.js measurement of fn: operations per second. */
-function measure(fn, maxTime) {
+function measure(fn, { maxTime, minTime, minSamples }) {
   return new Promise((resolve, reject) => {
-    const bench = new Benchmark({ fn, maxTime, minSamples: 5, initCount: 1 });
+    const bench = new Benchmark({ fn, maxTime, minTime, minSamples, initCount: 1 });
     bench.on('complete', () => (bench.error ? reject(bench.error) : resolve(bench.hz)));
     bench.on('error', () => reject(bench.error));
     bench.run({ async: false });
@@ -67,14 +67,16 @@ function measure(fn, maxTime) {
 
 export async function run({ quick, log }) {
   const rounds = quick ? 3 : 5;
-  const maxTime = quick ? 0.15 : 0.5;
+  // benchmark.js runs at least minSamples cycles of at least minTime each;
+  // --quick trims both so the whole quick bench stays under a minute.
+  const timing = quick ? { maxTime: 0.05, minTime: 0.02, minSamples: 2 } : { maxTime: 0.5, minTime: 0.05, minSamples: 5 };
   const { list, close } = benchmarks();
   const entries = [];
   try {
     for (const b of list) {
-      await measure(b.fn, maxTime / 2); // warm-up
+      await measure(b.fn, { ...timing, maxTime: timing.maxTime / 2 }); // warm-up: lets V8 optimise fn
       const samples = [];
-      for (let r = 0; r < rounds; r++) samples.push((await measure(b.fn, maxTime)) * b.perCall);
+      for (let r = 0; r < rounds; r++) samples.push((await measure(b.fn, timing)) * b.perCall);
       log(`${b.scenario}  ${b.impl}: ${(summarize(samples).median / 1e6).toFixed(2)} M msg/s`);
       entries.push({ scenario: b.scenario, impl: b.impl, unit: 'msg/s', higherIsBetter: true, ...(b.baseline ? { baseline: true } : {}), samples });
     }
