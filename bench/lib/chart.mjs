@@ -3,6 +3,8 @@
 // postMessage, whatever the unit's direction).
 
 const PALETTE = ['#9e9e9e', '#e07b39', '#5b8def', '#2f5fb3', '#2ca25f', '#116d3b', '#8e5bd6', '#c2185b', '#00838f', '#6d4c41'];
+/** 3 significant digits, without exponent notation for large factors. */
+const factor = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function renderChart({ machine, sections }) {
@@ -34,7 +36,7 @@ export function renderChart({ machine, sections }) {
       const x1 = x(e.better);
       parts.push(
         `<rect x="${Math.min(x0, x1).toFixed(1)}" y="${y}" width="${Math.max(1, Math.abs(x1 - x0)).toFixed(1)}" height="${bar}" fill="${color(e.impl)}"><title>${esc(`${e.impl}: ${e.summary.median.toPrecision(3)} ${e.unit}`)}</title></rect>`,
-        `<text x="${(Math.max(x0, x1) + 4).toFixed(1)}" y="${y + bar - 2}" font-size="10">${e.better.toPrecision(3)}×</text>`,
+        `<text x="${(Math.max(x0, x1) + 4).toFixed(1)}" y="${y + bar - 2}" font-size="10">${factor(e.better)}×</text>`,
       );
       y += bar + 2;
     }
