@@ -23,12 +23,15 @@ import { waitAsync, waitSync, type WakeWord } from './wait.js';
 import { planQueue, type QueueOptions } from './options.js';
 
 /** A plain, structured-cloneable description of a queue: post it to a worker. */
-export interface QueueHandle {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handles usually arrive untyped (workerData, postMessage)
+export interface QueueHandle<T = any> {
   readonly kind: 'wasmq.queue';
   readonly version: number;
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
   readonly codec: CodecName | 'custom';
+  /** Type-level only (never set): lets attachQueue(q.handle) infer the value type. */
+  readonly __valueType?: T;
 }
 
 export interface AttachOptions<T> {
@@ -91,7 +94,7 @@ export class Queue<T = Uint8Array> {
   /** Largest message, in bytes. */
   readonly maxMessageBytes: number;
   /** Post this to another thread and pass it to attachQueue there. */
-  readonly handle: QueueHandle;
+  readonly handle: QueueHandle<T>;
 
   readonly #k: Kernel;
   readonly #u8: Uint8Array;
@@ -111,7 +114,7 @@ export class Queue<T = Uint8Array> {
   #stallSince = 0;
 
   /** @internal Use createQueue or attachQueue. */
-  constructor(kernel: Kernel, handle: QueueHandle, codec: WireCodec<T>) {
+  constructor(kernel: Kernel, handle: QueueHandle<T>, codec: WireCodec<T>) {
     this.#k = kernel;
     this.handle = handle;
     this.#codec = codec;
@@ -563,7 +566,12 @@ function copyBytes(from: Uint8Array, at: number, to: Uint8Array, offset: number,
   }
 }
 
-/** Creates a queue in a new shared memory. */
+/** Creates a queue in a new shared memory. The codec decides the value type. */
+export function createQueue(options?: QueueOptions<Uint8Array> & { codec?: 'bytes' }): Queue<Uint8Array>;
+export function createQueue(options: QueueOptions<string> & { codec: 'string' }): Queue<string>;
+export function createQueue<T = unknown>(options: QueueOptions<T> & { codec: 'json' }): Queue<T>;
+export function createQueue<T>(options: QueueOptions<T> & { codec: Codec<T> }): Queue<T>;
+export function createQueue<T>(options?: QueueOptions<T>): Queue<T>;
 export function createQueue<T = Uint8Array>(options: QueueOptions<T> = {}): Queue<T> {
   assertSharedMemory();
   const plan = planQueue(options);
@@ -578,7 +586,7 @@ export function createQueue<T = Uint8Array>(options: QueueOptions<T> = {}): Queu
     plan.totalBytes, plan.initialPosition,
   );
   if (kernel.attach() !== 0) throw new Error('wasmq: a freshly initialised queue failed validation');
-  const handle: QueueHandle = { kind: 'wasmq.queue', version: LAYOUT_VERSION, memory, module, codec: codec.name };
+  const handle: QueueHandle<T> = { kind: 'wasmq.queue', version: LAYOUT_VERSION, memory, module, codec: codec.name };
   return new Queue<T>(kernel, handle, codec);
 }
 
@@ -587,11 +595,11 @@ function describe(value: unknown): string {
 }
 
 /** Attaches to a queue created elsewhere, from its handle. Synchronous. */
-export function attachQueue<T = Uint8Array>(handle: QueueHandle, options: AttachOptions<T> = {}): Queue<T> {
+export function attachQueue<T = Uint8Array>(handle: QueueHandle<T>, options: AttachOptions<T> = {}): Queue<T> {
   if (handle === null || typeof handle !== 'object') {
     throw new TypeError(`attachQueue expects a queue handle (queue.handle); got ${describe(handle)}`);
   }
-  const h = handle as Partial<QueueHandle>;
+  const h = handle as Partial<QueueHandle<T>>;
   if (h.kind !== 'wasmq.queue') {
     throw new TypeError(`not a wasmq queue handle: its kind is ${JSON.stringify(h.kind)}, expected "wasmq.queue"`);
   }
@@ -627,6 +635,6 @@ export function attachQueue<T = Uint8Array>(handle: QueueHandle, options: Attach
     }
     codec = resolveCodec<T>(storedName as CodecName);
   }
-  return new Queue<T>(kernel, h as QueueHandle, codec);
+  return new Queue<T>(kernel, h as QueueHandle<T>, codec);
 }
 
