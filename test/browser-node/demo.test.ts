@@ -65,9 +65,12 @@ describe.skipIf(browserSkipped())('the demo page', () => {
     await page.selectOption('select[name=duration]', '4');
     await page.click('#start');
     await page.waitForSelector('#results[data-state=running]');
-    // Live: the figures change while it runs, before the end.
-    await page.waitForFunction(() => Number(document.getElementById('results')!.dataset.postMessageRate) > 0);
-    expect(await page.getAttribute('#results', 'data-state')).toBe('running');
+    // Live: figures for both appear while it runs, before the end (read in one step with the state).
+    const stateWhenShown = await page.waitForFunction(() => {
+      const { postMessageRate, wasmqRate, state } = document.getElementById('results')!.dataset;
+      return Number(postMessageRate) > 0 && Number(wasmqRate) > 0 ? state : false;
+    });
+    expect(await stateWhenShown.jsonValue()).toBe('running');
     await page.waitForSelector('#results:is([data-state=done], [data-state=error])', { timeout: 60_000 });
     const figures = await page.evaluate(() => ({
       state: document.getElementById('results')!.dataset.state,
