@@ -26,6 +26,10 @@ function formatAxisRate(value: number): string {
   if (value >= 1e3) return `${+(value / 1e3).toFixed(1)} k`;
   return `${value}`;
 }
+/** Axis labels for the log latency axis: powers of ten ("1 µs", "100 µs", "10 ms"). */
+function formatAxisMicros(us: number): string {
+  return us >= 1000 ? `${+(us / 1000).toFixed(3)} ms` : `${+us.toFixed(3)} µs`;
+}
 function formatMicros(us: number | undefined): string {
   if (us === undefined) return '–';
   if (us >= 1000) return `${(us / 1000).toFixed(us >= 1e4 ? 0 : 1)} ms`;
@@ -51,7 +55,7 @@ function redraw(): void {
       { label: 'p99', color: COLORS[t], dashed: true, points: mine.flatMap((r) => (r.p99 ? [{ x: (r.start + r.end) / 2, y: r.p99 }] : [])) },
     ];
   });
-  drawChart(latencyChart, { series: latencySeries, xMax, logY: true, formatY: formatMicros, xLabel: 'seconds' });
+  drawChart(latencyChart, { series: latencySeries, xMax, logY: true, formatY: formatAxisMicros, xLabel: 'seconds' });
 }
 
 /** Fills the figure cards: while running from the rounds so far, at the end from the summary. */
