@@ -4,14 +4,17 @@
 //
 // How it waits, cheapest first:
 //   1. messages are there: take them, one microtask apart (so promise work a
-//      listener starts runs before the next message, as with a MessagePort),
-//      and a macrotask apart every BURST messages (so a flood cannot starve
-//      timers and I/O);
+//      listener starts runs before the next message, as with a MessagePort);
 //   2. the queue has just gone quiet (within pollMs of the last message in
-//      or out): poll once per event-loop turn. Replies to a request usually
-//      come within microseconds, and this catches them without a wake-up;
+//      or out): keep looking, one microtask apart. A reply to a request
+//      usually comes within microseconds, and the promise work that produces
+//      it (Comlink's, say) runs in the microtasks between our looks. Waking a
+//      parked thread costs far more (a futex or event-loop wake-up, 20-100 µs
+//      here), and a macrotask poll waits behind the scheduler on busy cores;
 //   3. quiet for longer: park (park.ts: Atomics.waitAsync, plus a timer that
 //      keeps a Node thread alive, like a started MessagePort).
+// Steps 1 and 2 hand the event loop a macrotask turn at least every
+// MAX_MICROTASK_RUN_MS, so timers, I/O and rendering are never starved.
 // Posting a message (activity()) ends a park at once and goes back to step 2,
 // since that is when a reply is likely.
 import type { Queue } from '../queue.js';
@@ -19,10 +22,8 @@ import { nextTask } from './next-task.js';
 import { Parker } from './park.js';
 import type { LaneMessage, TransferLane } from './transfer-lane.js';
 
-/** Messages delivered between macrotask yields. */
-const BURST = 64;
-/** An event-loop turn longer than this while polling means polling does not pay: park. */
-const SLOW_TURN_MS = 0.1;
+/** Longest stretch of microtask-paced work before yielding a macrotask turn. */
+const MAX_MICROTASK_RUN_MS = 1;
 /** Longest single park: a re-check (and stall check) at least this often. */
 const PARK_TICK_MS = 500;
 
@@ -82,8 +83,7 @@ export class Receiver {
 
   async #run(): Promise<void> {
     const queue = this.#queue;
-    let burst = 0;
-    let slowTurn = false;
+    let runStart = performance.now();
     let bytes: Uint8Array | undefined;
     while (!this.#stopped) {
       bytes ??= queue.tryPop();
@@ -93,34 +93,24 @@ export class Receiver {
         bytes = queue.tryPop();
         if (bytes === undefined) break;
       }
+      const now = performance.now();
       if (bytes !== undefined) {
         const message = bytes;
         bytes = undefined;
         await this.#handle(message);
-        this.#lastActivity = performance.now();
-        if (++burst >= BURST) {
-          burst = 0;
-          await nextTask();
-        } else {
-          await undefined; // a microtask checkpoint between messages
-        }
+        this.#lastActivity = now;
+      } else if (now - this.#lastActivity >= this.#pollMs) {
+        // Quiet for a while: park. The re-check may take a message; the top of the loop handles it.
+        await this.#parker.park(() => (bytes = queue.tryPop()) !== undefined || queue.closed, PARK_TICK_MS);
+        runStart = performance.now();
         continue;
       }
-      burst = 0;
-      const before = performance.now();
-      if (before - this.#lastActivity < this.#pollMs && !slowTurn) {
+      if (now - runStart >= MAX_MICROTASK_RUN_MS) {
         await nextTask();
-        // A poll only pays while this thread gets the CPU back at once. A slow
-        // turn means the cores are oversubscribed (or the event loop is busy):
-        // a polling thread then waits for a scheduler time slice (ms), while a
-        // parked one is woken promptly, so park instead (measured here under
-        // load: polling 0.9-4 ms per round trip, parking 0.08-0.25 ms).
-        slowTurn = performance.now() - before > SLOW_TURN_MS;
-        continue;
+        runStart = performance.now();
+      } else {
+        await undefined; // a microtask checkpoint: pending promise work runs first
       }
-      slowTurn = false;
-      // The re-check may take a message; the top of the loop handles it.
-      await this.#parker.park(() => (bytes = queue.tryPop()) !== undefined || queue.closed, PARK_TICK_MS);
     }
     if (!this.#stopped) {
       this.#stopped = true;

@@ -13,10 +13,10 @@ export interface SharedChannelOptions {
   /** Largest encoded message the queues carry; larger ones travel on the transfer lane.
    *  Default capacity × slotBytes / 4, so a few large messages never fill a direction. */
   maxMessageBytes?: number;
-  /** How long (ms) a receive loop keeps polling after activity before it parks on
-   *  Atomics.waitAsync. Polling yields to the event loop on every turn but keeps the
-   *  thread busy; parking is idle but a wake-up costs ~0.1 ms. Polling also stops as soon as an
-   *  event-loop turn is slow (oversubscribed cores). Default 1. */
+  /** How long (ms) a receive loop keeps looking for the next message, between microtasks,
+   *  after activity (a message in or out) before it parks on Atomics.waitAsync. Looking
+   *  catches a reply within microseconds but keeps the thread busy (it yields a macrotask
+   *  turn every millisecond); parking is idle, but a wake-up costs 20-100 µs. Default 0.1. */
   pollMs?: number;
 }
 
@@ -24,7 +24,7 @@ export interface SharedChannelOptions {
 const SCRATCH_AREAS = 4;
 
 function pollMsOption(value: unknown): number {
-  if (value === undefined) return 1;
+  if (value === undefined) return 0.1;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new RangeError(`pollMs must be a finite number of milliseconds >= 0; got ${String(value)}`);
   }
