@@ -6,7 +6,10 @@ export function machineInfo() {
   const cpus = os.cpus();
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const git = (...args) => execFileSync('git', args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = git('rev-parse', '--short', 'HEAD');
+    // The figures describe the code that was built: say when it differs from the commit.
+    if (git('status', '--porcelain', '--', 'assembly', 'ts', 'scripts')) commit += ' + uncommitted changes to assembly/ts/scripts';
   } catch {
     // not a git checkout (e.g. an npm tarball): leave it unknown
   }
