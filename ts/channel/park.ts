@@ -5,19 +5,11 @@
 // The kernel bumps seq and notifies after a push whenever waiters > 0, so no
 // wake-up is lost.
 //
-// Why not Queue.popAsync: measured here (Node 20, 1 ping-pong of 16 bytes
-// each way between two threads), popAsync round trips take 104-147 µs while
-// a bare waitAsync round trip takes 21 µs; a receive loop also needs a cheap
-// cancel (a post on this side ends the park, see receiver.ts) rather than an
-// AbortController per park.
-import { OFF_CONSUMERS_WAITING, OFF_NOT_EMPTY_SEQ } from '../layout.js';
-
-const SEQ = OFF_NOT_EMPTY_SEQ >> 2;
-const WAITERS = OFF_CONSUMERS_WAITING >> 2;
-
-type WaitAsync = (a: Int32Array, i: number, v: number, t?: number) =>
-  { async: false; value: string } | { async: true; value: Promise<string> };
-const atomicsWaitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync?.bind(Atomics);
+// Unlike Queue.popAsync, a park here can be cancelled cheaply (a post on this
+// side ends it, see receiver.ts): no AbortController per park, and no spin
+// first (the receive loop does its own looking, between microtasks).
+import { NOT_EMPTY } from '../queue.js';
+import { hasWaitAsync, parkAsync } from '../wait.js';
 
 export class Parker {
   readonly #i32: Int32Array;
@@ -44,24 +36,24 @@ export class Parker {
    */
   async park(ready: () => boolean, tickMs: number): Promise<void> {
     const i32 = this.#i32;
-    Atomics.add(i32, WAITERS, 1);
+    Atomics.add(i32, NOT_EMPTY.waiters, 1);
     try {
-      const seen = Atomics.load(i32, SEQ);
+      const seen = Atomics.load(i32, NOT_EMPTY.seq);
       if (ready()) return;
-      const result = atomicsWaitAsync?.(i32, SEQ, seen, tickMs);
-      if (result !== undefined && !result.async) return; // seq moved on already
+      const released = hasWaitAsync ? parkAsync(i32, NOT_EMPTY, seen, tickMs) : undefined;
+      if (hasWaitAsync && released === undefined) return; // seq moved on already
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, atomicsWaitAsync ? tickMs : Math.min(tickMs, 4));
+        const timer = setTimeout(done, hasWaitAsync ? tickMs : Math.min(tickMs, 4));
         function done() {
           clearTimeout(timer);
           resolve();
         }
         this.#wake = done;
-        result?.value.then(done);
+        released?.then(done);
       });
     } finally {
       this.#wake = undefined;
-      Atomics.sub(i32, WAITERS, 1);
+      Atomics.sub(i32, NOT_EMPTY.waiters, 1);
     }
   }
 
