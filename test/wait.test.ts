@@ -1,0 +1,75 @@
+// The wait strategy's wake-ups: parked waiters are woken by pushes and pops,
+// promptly, even when stale async registrations are around.
+import { describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { createQueue } from '../dist/index.js';
+import { workerUrl } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves with the promise's value, or rejects if it takes longer than `ms`. */
+const within = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`not settled within ${ms} ms`)))]);
+
+/** A worker that pushes or pops on request: the wake-up then crosses threads. */
+async function helper(handle: unknown) {
+  const worker = new Worker(workerUrl('push-on-request.mjs'), { workerData: { handle } });
+  const ask = async (m: object) => {
+    const done = once(worker, 'message');
+    worker.postMessage(m);
+    await done;
+  };
+  return { ask, stop: () => worker.terminate() };
+}
+
+describe('async wake-ups', () => {
+  it('a parked popAsync is woken by a push even after an earlier async waiter gave up (its registration is stale)', async () => {
+    // A long stall timeout makes each park long (half of it), so only a real
+    // wake-up can end the second waiter's park within the test's limit.
+    const q = createQueue({ codec: 'string', stallTimeoutMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      const ctl = new AbortController();
+      const gaveUp = q.popAsync({ signal: ctl.signal });
+      await sleep(20); // parked: the engine holds its waitAsync
+      ctl.abort(new Error('gave up'));
+      await expect(gaveUp).rejects.toThrow('gave up');
+    }
+    const other = await helper(q.handle);
+    const live = q.popAsync();
+    await sleep(20); // parked behind the stale registrations
+    await other.ask({ push: 'wake' });
+    expect(await within(live, 2_000)).toBe('wake');
+    await other.stop();
+  });
+
+  it('a parked pushAsync is woken when a pop makes room, even after an earlier async pusher gave up', async () => {
+    const q = createQueue({ codec: 'string', capacity: 2, slotBytes: 8, stallTimeoutMs: 60_000 });
+    q.tryPush('a');
+    q.tryPush('b');
+    for (let i = 0; i < 3; i++) {
+      const ctl = new AbortController();
+      const gaveUp = q.pushAsync('x', { signal: ctl.signal });
+      await sleep(20);
+      ctl.abort(new Error('gave up'));
+      await expect(gaveUp).rejects.toThrow('gave up');
+    }
+    const other = await helper(q.handle);
+    const live = q.pushAsync('c');
+    await sleep(20);
+    await other.ask({ pop: true }); // takes 'a'
+    await within(live, 2_000);
+    expect([q.tryPop(), q.tryPop()]).toEqual(['b', 'c']);
+    await other.stop();
+  });
+
+  it('several parked popAsync waiters each get one of several messages pushed at once', async () => {
+    const q = createQueue({ codec: 'string', stallTimeoutMs: 60_000 });
+    const waiters = [q.popAsync(), q.popAsync(), q.popAsync()];
+    await sleep(20);
+    const other = await helper(q.handle);
+    for (const m of ['1', '2', '3']) await other.ask({ push: m });
+    const got = await within(Promise.all(waiters), 2_000);
+    await other.stop();
+    expect([...got].sort()).toEqual(['1', '2', '3']);
+  });
+});
