@@ -360,3 +360,20 @@ describe('attaching', () => {
     expect(q2.tryPop()).toEqual(bytes(1));
   });
 });
+
+describe('blocking raw paths', () => {
+  it('pushFrom / popInto block until room / a message, and time out with TimeoutError', () => {
+    const q = createQueue({ capacity: 2, slotBytes: 8 });
+    const out = new Uint8Array(16);
+    expect(() => q.popInto(out, 0, 20)).toThrow(/popInto timed out after 20 ms/);
+    q.pushFrom(filled(8));
+    q.pushFrom(filled(8, 2));
+    expect(() => q.pushFrom(filled(3), 20)).toThrow(TimeoutError);
+    expect(q.popInto(out, 4)).toBe(8);
+    expect(out.subarray(4, 12)).toEqual(filled(8));
+    q.close();
+    expect(q.popInto(out)).toBe(8); // drains what is left
+    expect(() => q.popInto(out)).toThrow(QueueClosedError);
+    expect(() => q.pushFrom(filled(1))).toThrow(QueueClosedError);
+  });
+});

@@ -214,6 +214,16 @@ export class Queue<T = Uint8Array> {
     }
   }
 
+  /** Pushes raw bytes (bypassing the codec, no allocation), blocking the thread while the queue is full. */
+  pushFrom(source: Uint8Array, timeoutMs?: number): void {
+    assertCanBlock('pushFrom', 'pushAsync');
+    const deadline = deadlineOf(timeoutMs, 'pushFrom');
+    if (this.tryPushFrom(source)) return;
+    if (!waitSync(this.#i32, NOT_FULL, () => this.#pushResult(this.#pushBytes(source)), deadline, this.#tickMs)) {
+      throw new TimeoutError('pushFrom', timeoutMs!);
+    }
+  }
+
   /** Pushes without blocking the thread: waits with Atomics.waitAsync while full. */
   async pushAsync(value: T, options: WaitOptions = {}): Promise<void> {
     const { timeoutMs, signal } = options;
@@ -354,6 +364,27 @@ export class Queue<T = Uint8Array> {
     return value!;
   }
 
+  /**
+   * Pops raw bytes into `target` at `offset` (bypassing the codec, no
+   * allocation), blocking the thread while the queue is empty. Returns the
+   * message length. Throws RangeError (message kept) if it does not fit, and
+   * QueueClosedError once closed and drained.
+   */
+  popInto(target: Uint8Array, offset = 0, timeoutMs?: number): number {
+    assertCanBlock('popInto', 'popAsync');
+    const deadline = deadlineOf(timeoutMs, 'popInto');
+    let n = this.tryPopInto(target, offset);
+    if (n >= 0) return n;
+    const attempt = () => {
+      n = this.tryPopInto(target, offset);
+      if (n >= 0) return true;
+      if (this.#drained()) throw new QueueClosedError('the queue is closed and drained');
+      return false;
+    };
+    if (!waitSync(this.#i32, NOT_EMPTY, attempt, deadline, this.#tickMs)) throw new TimeoutError('popInto', timeoutMs!);
+    return n;
+  }
+
   /** Pops without blocking the thread: waits with Atomics.waitAsync while empty. */
   async popAsync(options: WaitOptions = {}): Promise<T> {
     const { timeoutMs, signal } = options;
@@ -442,6 +473,11 @@ export class Queue<T = Uint8Array> {
     const bytes = this.#stash!;
     this.#stash = undefined;
     return bytes;
+  }
+
+  /** Closed, and every claimed slot taken: nothing more can ever be popped. */
+  #drained(): boolean {
+    return this.#k.isClosed() !== 0 && this.#k.usedCells() === 0 && this.#stash === undefined;
   }
 
   #checkSize(len: number): void {

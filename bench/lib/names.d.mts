@@ -1,6 +1,6 @@
 export const IMPL: {
   readonly postMessage: string; readonly ringbuf: string; readonly jsQueue: string; readonly jsQueueBatch: string;
-  readonly wasmq: string; readonly wasmqBatch: string; readonly spin: string; readonly copy: string;
+  readonly wasmq: string; readonly wasmqBatch: string; readonly wasmqRaw: string; readonly spin: string; readonly copy: string;
 };
 export const BATCH: number;
 export function sizeLabel(bytes: number): string;

@@ -7,6 +7,7 @@ export const IMPL = {
   jsQueueBatch: 'pure-JS ablation, batch 64',
   wasmq: 'wasmq push/pop',
   wasmqBatch: 'wasmq batch 64',
+  wasmqRaw: 'wasmq pushFrom/popInto (no allocation)',
   spin: 'Atomics spin hand-off (floor)',
   copy: 'Uint8Array.set, 1 thread (ceiling)',
 };

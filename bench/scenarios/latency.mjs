@@ -15,6 +15,7 @@ const transports = [
   { impl: IMPL.ringbuf, peer: peer('ringbuf.mjs') },
   { impl: IMPL.jsQueue, peer: peer('js-ablation.mjs') },
   { impl: IMPL.wasmq, peer: peer('wasmq.mjs') },
+  { impl: IMPL.wasmqRaw, peer: peer('wasmq-raw.mjs') },
   { impl: IMPL.spin, peer: peer('spin-handoff.mjs') },
 ];
 

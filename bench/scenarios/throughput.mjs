@@ -19,6 +19,7 @@ export const transports = [
   { impl: IMPL.jsQueueBatch, peer: peer('js-ablation.mjs'), batch: BATCH },
   { impl: IMPL.wasmq, peer: peer('wasmq.mjs') },
   { impl: IMPL.wasmqBatch, peer: peer('wasmq.mjs'), batch: BATCH },
+  { impl: IMPL.wasmqRaw, peer: peer('wasmq-raw.mjs') },
 ];
 
 function plan(quick) {
