@@ -97,7 +97,9 @@ export class Receiver {
       if (bytes !== undefined) {
         const message = bytes;
         bytes = undefined;
-        await this.#handle(message);
+        // Queue messages are delivered synchronously; only a lane placeholder may have to wait.
+        if (message.length > 0) this.#deliver.bytes(message);
+        else await this.#handleLane();
         this.#lastActivity = now;
       } else if (now - this.#lastActivity >= this.#pollMs) {
         // Quiet for a while: park. The re-check may take a message; the top of the loop handles it.
@@ -118,13 +120,9 @@ export class Receiver {
     }
   }
 
-  async #handle(bytes: Uint8Array): Promise<void> {
+  /** A placeholder: its message is on the lane, and may not have arrived yet. */
+  async #handleLane(): Promise<void> {
     if (this.#stopped) return;
-    if (bytes.length > 0) {
-      this.#deliver.bytes(bytes);
-      return;
-    }
-    // A placeholder: its message is on the lane, and may not have arrived yet.
     let message = this.#lane.take();
     while (message === undefined) {
       await this.#lane.arrival();
