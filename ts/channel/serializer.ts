@@ -33,6 +33,9 @@ const packr = new Packr({
   structuredClone: true,
   // Structured clone never calls toJSON; msgpackr does unless told not to.
   useToJSON: false,
+  // The receiver decodes from one reused buffer: typed arrays and
+  // ArrayBuffers must be copies, never views of it.
+  copyBuffers: true,
   // BigInts beyond 64 bits (up to ~1000 bits); larger ones take the lane.
   useBigIntExtension: true,
   // A safety net: the walk routes functions to the platform, which rejects them.

@@ -86,6 +86,25 @@ describe.each([
   });
 });
 
+test('SharedPort: typed arrays received in successive messages are independent copies (the receiver reuses its buffer)', async () => {
+  const { port1, port2 } = new SharedChannel();
+  cleanup.push(() => port1.close());
+  const got: Uint8Array[] = [];
+  const all = new Promise<void>((resolve) => {
+    port2.onmessage = (e: MessageEvent) => {
+      got.push(e.data.bytes);
+      if (got.length === 3) resolve();
+    };
+  });
+  for (const fill of [1, 2, 3]) port1.postMessage({ bytes: new Uint8Array(100).fill(fill) });
+  await all;
+  expect(got.map((b) => [b.length, b[0], b[99], b.buffer.byteLength])).toEqual([
+    [100, 1, 1, 100],
+    [100, 2, 2, 100],
+    [100, 3, 3, 100],
+  ]);
+});
+
 test('SharedPort: close() on the page is seen by the other end after everything posted', async () => {
   const { port1, port2 } = new SharedChannel({ capacity: 4, slotBytes: 64 });
   const got: unknown[] = [];
