@@ -5,42 +5,10 @@ import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import * as Comlink from 'comlink';
 import { SharedChannel, type SharedPort } from '../../ts/index.js';
+import { service, type Service as SharedService } from './workers/service.mjs';
 
-interface Service {
-  add(a: number, b: number): number;
-  sumViaCallback(values: number[], callback: (total: number, v: number) => number | Promise<number>): Promise<number>;
-  fill(buffer: ArrayBuffer, byte: number): ArrayBuffer;
-  byteLength(buffer: ArrayBuffer): number;
-  fail(message: string): void;
-  roundTrip(value: Record<string, any>): Record<string, any>;
-  Counter: new () => { count: number; increment(by: number): number };
-  closePort(): string;
-}
-
-const service: Omit<Service, 'closePort'> = {
-  add: (a, b) => a + b,
-  async sumViaCallback(values, callback) {
-    let total = 0;
-    for (const v of values) total = await callback(total, v);
-    return total;
-  },
-  fill(buffer, byte) {
-    new Uint8Array(buffer).fill(byte);
-    return Comlink.transfer(buffer, [buffer]);
-  },
-  byteLength: (buffer) => buffer.byteLength,
-  fail(message): void {
-    throw new RangeError(message);
-  },
-  roundTrip: (value) => value,
-  Counter: class {
-    count = 0;
-    increment(by: number) {
-      this.count += by;
-      return this.count;
-    }
-  },
-};
+/** The worker's service adds closePort(); the in-thread one is the shared object alone. */
+type Service = SharedService & { closePort(): string };
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {

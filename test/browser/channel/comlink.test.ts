@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Comlink from 'comlink';
 import { SharedChannel } from '../../../ts/index.js';
-import type { service } from './comlink-service.worker.js';
+import { service } from './service.js';
 
 type Service = typeof service;
 const cleanup: (() => void)[] = [];
@@ -23,24 +23,8 @@ function inWorker(): Comlink.Remote<Service> {
 }
 
 function inThisThread(): Comlink.Remote<Service> {
-  const local: Service = {
-    add: (a, b) => a + b,
-    async sumViaCallback(values, callback) {
-      let total = 0;
-      for (const v of values) total = await callback(total, v);
-      return total;
-    },
-    fill(buffer, byte) {
-      new Uint8Array(buffer).fill(byte);
-      return Comlink.transfer(buffer, [buffer]);
-    },
-    fail(message) {
-      throw new RangeError(message);
-    },
-    roundTrip: (value) => value,
-  };
   const { port1, port2 } = new SharedChannel();
-  Comlink.expose(local, port2);
+  Comlink.expose(service, port2);
   cleanup.push(() => port1.close());
   return Comlink.wrap<Service>(port1);
 }
