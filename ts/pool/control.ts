@@ -6,7 +6,8 @@
 //                      exact number of tasks in the queue, for maxQueue.
 //   [TAKEN_WAITERS]    > 0 while the main thread waits for room (so workers
 //                      only pay for a notify when someone listens).
-//   per worker slot:   [CURRENT] id of the task the worker is running, 0 idle;
+//   per worker slot:   [CURRENT] id of the task the worker is running, 0 idle,
+//                      POPPING while it takes a task off the queue;
 //                      [STARTED] 1 once the worker attached and serves.
 //   [CANCEL + id % N]  = id when that queued task was aborted. A worker that
 //                      pops it skips it. Task ids enter the queue in order and
@@ -14,6 +15,12 @@
 //                      tasks never share an entry.
 
 export const TAKEN = 0;
+/**
+ * CURRENT while a worker is taking a task off the queue, before it knows the
+ * id. A worker that dies in that state may have taken a task with it; the
+ * pool then looks for it (see Pool#findLostTasks).
+ */
+export const POPPING = -1;
 export const TAKEN_WAITERS = 1;
 const SLOTS = 8;
 const SLOT_WORDS = 2;

@@ -4,7 +4,7 @@
 import { createQueue, type Queue } from '../queue.js';
 import { QueueClosedError } from '../errors.js';
 import {
-  ID_LIMIT, TAKEN, TAKEN_WAITERS, cancelIndex, controlBytes, currentIndex, startedIndex, type ControlLayout,
+  ID_LIMIT, POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, controlBytes, currentIndex, startedIndex, type ControlLayout,
 } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js';
@@ -58,6 +58,8 @@ const MAX_QUEUE_LIMIT = 2 ** 20;
 
 interface Task {
   id: number;
+  /** Position in push order (never wraps, unlike id); 0 until pushed. */
+  seq: number;
   /** Encoded [header][input], kept only while the task waits for room. */
   message: Uint8Array | undefined;
   readonly resolve: (value: any) => void;
@@ -66,6 +68,8 @@ interface Task {
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
+  /** Seen once as possibly lost in transit (see #findLostTasks). */
+  suspect?: boolean;
 }
 
 interface WorkerRecord {
@@ -102,6 +106,14 @@ export class Pool<I = unknown, O = unknown> {
   readonly #idleWaiters: (() => void)[] = [];
   #stage = new Uint8Array(256);
   #lastId = 0;
+  /** Tasks pushed so far (the next task's seq is this + 1). */
+  #seq = 0;
+  /** Highest seq of a task known to have left the queue (started or finished). */
+  #maxTakenSeq = 0;
+  /** Tasks pushed up to this seq may have been lost with a worker that died taking one (0: none). */
+  #lossSuspectSeq = 0;
+  #lossCheck: ReturnType<typeof setTimeout> | undefined;
+  readonly #stallTimeoutMs: number;
   /** Tasks pushed so far, as a wrapping i32 like the workers' TAKEN count. */
   #pushed = 0;
   #completed = 0;
@@ -132,6 +144,7 @@ export class Pool<I = unknown, O = unknown> {
     this.#maxTaskBytes = integer('maxTaskBytes', options.maxTaskBytes, 2 ** 20, 1, 2 ** 28);
     const maxResultBytes = integer('maxResultBytes', options.maxResultBytes, 2 ** 20, 1, 2 ** 28);
     const stallTimeoutMs = integer('stallTimeoutMs', options.stallTimeoutMs, 1000, 1, 2 ** 31 - 1);
+    this.#stallTimeoutMs = stallTimeoutMs;
 
     // Each thread leases a scratch area per queue; a dead worker's lease is
     // never returned, so leave room for some replacements (beyond that the
@@ -186,7 +199,7 @@ export class Pool<I = unknown, O = unknown> {
     }
     return new Promise<O>((resolve, reject) => {
       const task: Task = {
-        id: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined, settled: false,
+        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined, settled: false,
       };
       // Stage [header][input] in a reused buffer; copy it only if it must wait.
       const length = TASK_HEADER_BYTES + encoded.length;
@@ -246,6 +259,7 @@ export class Pool<I = unknown, O = unknown> {
     this.#lastId = id;
     this.#pushed = (this.#pushed + 1) | 0;
     task.id = id;
+    task.seq = ++this.#seq;
     task.message = undefined;
     this.#pending.set(id, task);
     if (!this.#receiving) void this.#receive();
@@ -333,6 +347,7 @@ export class Pool<I = unknown, O = unknown> {
     const [id, status, value] = decodeResult(message);
     const task = this.#pending.get(id);
     if (!task) return; // aborted, or blamed on a worker death, before its result came
+    if (task.seq > this.#maxTakenSeq) this.#maxTakenSeq = task.seq;
     if (status === RESULT_OK) this.#settle(task, true, value);
     else this.#settle(task, false, value);
   }
@@ -417,7 +432,8 @@ export class Pool<I = unknown, O = unknown> {
     const id = Atomics.load(this.#ctl, currentIndex(slot));
     const started = Atomics.load(this.#ctl, startedIndex(slot)) === 1;
     Atomics.store(this.#ctl, currentIndex(slot), 0);
-    const task = id !== 0 && id !== record.abortedTask ? this.#pending.get(id) : undefined;
+    if (id === POPPING) this.#suspectLoss();
+    const task = id > 0 && id !== record.abortedTask ? this.#pending.get(id) : undefined;
     if (task) {
       this.#settle(
         task,
@@ -440,6 +456,74 @@ export class Pool<I = unknown, O = unknown> {
     }
     if (this.#closing && this.#pending.size === 0 && this.#backlog.size === 0) return;
     this.#spawn(slot);
+  }
+
+  // ------------------------------------------------------------ tasks lost in transit
+
+  /**
+   * A worker died while taking a task off the queue (its CURRENT word said
+   * POPPING): the kernel may have handed it a task it never recorded. That
+   * task is no longer in the queue and runs nowhere, so its run() would never
+   * settle. Look for it among the tasks pushed so far.
+   */
+  #suspectLoss(): void {
+    this.#lossSuspectSeq = this.#seq;
+    this.#scheduleLossCheck();
+  }
+
+  #scheduleLossCheck(): void {
+    if (this.#lossCheck !== undefined) return;
+    // A live worker records a task microseconds after taking it; waiting a
+    // stall timeout first (as the kernel does before declaring a thread dead)
+    // leaves any such worker far more than enough time.
+    this.#lossCheck = setTimeout(() => {
+      this.#lossCheck = undefined;
+      this.#findLostTasks();
+    }, Math.max(10, this.#stallTimeoutMs / 4));
+    // Pending tasks keep the process alive through the result loop; this timer must not on its own.
+    (this.#lossCheck as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Tasks leave the queue in push order (one producer, FIFO). So a pending
+   * task that runs on no worker has left the queue, and was lost, if a task
+   * pushed after it has already started or finished, or if the queue is
+   * empty. It is checked twice, a check interval apart, so a live worker that
+   * has just taken it has time to record it.
+   */
+  #findLostTasks(): void {
+    const running = new Set<number>();
+    let maxTaken = this.#maxTakenSeq;
+    for (let slot = 0; slot < this.threads; slot++) {
+      const id = Atomics.load(this.#ctl, currentIndex(slot));
+      const task = id > 0 ? this.#pending.get(id) : undefined;
+      if (!task) continue;
+      running.add(id);
+      if (task.seq > maxTaken) maxTaken = task.seq;
+    }
+    const queueEmpty = this.#tasks.size === 0;
+    let waiting = false;
+    for (const task of [...this.#pending.values()]) {
+      if (task.seq > this.#lossSuspectSeq || running.has(task.id)) continue;
+      if (!(queueEmpty || task.seq < maxTaken)) {
+        waiting = true; // maybe still queued: look again later
+        continue;
+      }
+      if (!task.suspect) {
+        task.suspect = true;
+        waiting = true;
+        continue;
+      }
+      this.#settle(
+        task,
+        false,
+        new WorkerDiedError(
+          'the worker that took this task off the queue died before it could start it; the worker was replaced',
+        ),
+      );
+    }
+    if (waiting && this.#pending.size > 0) this.#scheduleLossCheck();
+    else this.#lossSuspectSeq = 0;
   }
 
   /** Workers cannot start: fail everything accepted, and every later run(). */

@@ -3,7 +3,7 @@
 // themselves; nobody hands them over.
 import { attachQueue, type Queue } from '../queue.js';
 import { QueueClosedError } from '../errors.js';
-import { TAKEN, TAKEN_WAITERS, cancelIndex, currentIndex, startedIndex } from './control.js';
+import { POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, currentIndex, startedIndex } from './control.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, readTaskId } from './task-codec.js';
 import { nodeWorkerThreads } from './thread-host.js';
@@ -100,6 +100,9 @@ async function serveLoop(
     // popAsync spins briefly and then parks with Atomics.waitAsync, which
     // leaves this worker's event loop free for the task code's own work.
     let message: Uint8Array;
+    // From here until the id is recorded, a death may take a task with it:
+    // say so, so the pool knows to look for one.
+    Atomics.store(ctl, current, POPPING);
     let n = tasks.tryPopInto(buffer);
     if (n < 0) {
       const until = performance.now() + IDLE_SPIN_MS;

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../dist/loader.js';
 import { serve } from '../../../dist/pool/index.js';
-import { currentIndex, startedIndex } from '../../../dist/pool/control.js';
+import { POPPING, currentIndex, startedIndex } from '../../../dist/pool/control.js';
 
 let first = false;
 try {
@@ -17,6 +17,7 @@ if (first) {
   if (kernel.attach() !== 0) throw new Error('attach failed');
   const control = new Int32Array(workerData.control);
   Atomics.store(control, startedIndex(workerData.slot), 1); // "started", so this is not a start failure
+  Atomics.store(control, currentIndex(workerData.slot), POPPING); // as serve() does before taking a task
   const poll = () => {
     if (kernel.claimRead() >= 0) process.exit(9);
     setTimeout(poll, 1);
