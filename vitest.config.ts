@@ -63,6 +63,8 @@ function browserProject() {
 // dist/ (vitest does not transform worker entry files), so `npm test` builds first.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
     projects: [
       {
         test: {
