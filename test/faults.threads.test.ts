@@ -8,7 +8,6 @@ import { workerUrl } from './helpers.js';
 
 const KILLS = Number(process.env.WASMQ_FAULT_KILLS ?? 300);
 const PRODUCER_KILLS = Number(process.env.WASMQ_FAULT_PRODUCER_KILLS ?? 100);
-const MAX_WORKERS = 4 * KILLS + 16;
 const LOG_ENTRIES = 200_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,6 +25,7 @@ interface Live {
  * 2 consumers move large messages, replacing each; then checks delivery.
  */
 async function killAtRandom(kills: number, victims: 'producer' | 'both') {
+    const MAX_WORKERS = kills + 8; // every kill starts one replacement
     // Large messages (8–64 KiB over 64-byte slots) through the two-call path
     // (small scratch areas) keep threads inside claim → publish windows much of the time.
     const q = createQueue({ capacity: 8192, slotBytes: 64, stallTimeoutMs: 30, scratchBytes: 256 });
