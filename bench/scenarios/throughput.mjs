@@ -38,7 +38,10 @@ function plan(quick) {
   // whether hand-offs spin or park for that set's whole life (measured: one
   // set ran 2P2C at 1.5 M msg/s for every round, the next at 8.5 M). Several
   // sets sample that lottery for every transport alike.
-  return { cells, total: 1 << 18, rounds: 6, workerSets: 3 };
+  // 2^20 messages a round: with 2^18 a round lasts ~25 ms at 10 M msg/s and
+  // start-up transients dominate it (measured: 1P1C 64 B rounds of 2^18 spread
+  // 5.7-15 M msg/s, rounds of 2^20 11.4-14.9 M).
+  return { cells, total: 1 << 20, rounds: 6, workerSets: 3 };
 }
 
 /**
