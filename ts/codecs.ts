@@ -6,7 +6,7 @@
 // shared memory; Chromium's and Firefox's throw. Both are feature-detected
 // once, and the fallback copies through private memory.
 import { CODEC_BYTES, CODEC_CUSTOM, CODEC_JSON, CODEC_STRING } from './layout.js';
-import { CodecError } from './errors.js';
+import { describeValue, CodecError } from './errors.js';
 
 /** A user codec: any value ⇄ bytes. */
 export interface Codec<T> {
@@ -54,11 +54,6 @@ export const canEncodeIntoShared =
 export const canDecodeShared =
   typeof SharedArrayBuffer !== 'undefined' && probe(() => decoder.decode(sharedProbe()));
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
 
 export const bytesCodec: WireCodec<Uint8Array> = {
   id: CODEC_BYTES,
@@ -72,7 +67,7 @@ export const bytesCodec: WireCodec<Uint8Array> = {
   encode(value) {
     if (!(value instanceof Uint8Array)) {
       throw new TypeError(
-        `a 'bytes' queue carries Uint8Array values; got ${describe(value)}. ` +
+        `a 'bytes' queue carries Uint8Array values; got ${describeValue(value)}. ` +
           `Wrap other data in a Uint8Array, or create the queue with codec 'string', 'json' or a custom codec.`,
       );
     }
@@ -88,7 +83,7 @@ export const bytesCodec: WireCodec<Uint8Array> = {
 
 function checkString(value: unknown): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`a 'string' queue carries strings; got ${describe(value)}`);
+    throw new TypeError(`a 'string' queue carries strings; got ${describeValue(value)}`);
   }
   return value;
 }
@@ -128,7 +123,7 @@ function stringifyJson(value: unknown): string {
     throw new TypeError(`a 'json' queue cannot encode this value: ${(cause as Error).message}`, { cause });
   }
   if (text === undefined) {
-    throw new TypeError(`a 'json' queue cannot encode ${describe(value)}: JSON has no representation for it`);
+    throw new TypeError(`a 'json' queue cannot encode ${describeValue(value)}: JSON has no representation for it`);
   }
   return text;
 }
@@ -165,7 +160,7 @@ function parseJson(text: string): unknown {
 export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
   if (!codec || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
     throw new TypeError(
-      `codec must be 'bytes', 'string', 'json', or an object with encode(value) => Uint8Array and decode(bytes) => value; got ${describe(codec)}`,
+      `codec must be 'bytes', 'string', 'json', or an object with encode(value) => Uint8Array and decode(bytes) => value; got ${describeValue(codec)}`,
     );
   }
   const wire: WireCodec<T> = {
@@ -185,7 +180,7 @@ export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
         throw new CodecError(`codec.encode threw: ${(cause as Error)?.message ?? String(cause)}`, { cause });
       }
       if (!(bytes instanceof Uint8Array)) {
-        throw new CodecError(`codec.encode must return a Uint8Array; it returned ${describe(bytes)}`);
+        throw new CodecError(`codec.encode must return a Uint8Array; it returned ${describeValue(bytes)}`);
       }
       return bytes;
     },

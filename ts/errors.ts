@@ -1,5 +1,12 @@
 // Error classes users can test for with `instanceof` (and by `name`, across realms).
 
+/** What a bad value was, for error messages: 'null', a class name, or its typeof. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
 /** The queue was closed: pushes always throw it; pops once closed and drained. */
 export class QueueClosedError extends Error {
   override name = 'QueueClosedError';

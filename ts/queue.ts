@@ -17,7 +17,7 @@ import {
 } from './layout.js';
 import { instantiateKernel, kernelModule, type Kernel } from './loader.js';
 import { builtinCodecName, bytesCodec, resolveCodec, type Codec, type CodecName, type WireCodec } from './codecs.js';
-import { QueueClosedError, TimeoutError } from './errors.js';
+import { describeValue, QueueClosedError, TimeoutError } from './errors.js';
 import { assertCanBlock, assertSharedMemory } from './environment.js';
 import { waitAsync, waitSync, type WakeWord } from './wait.js';
 import { planQueue, type QueueOptions } from './options.js';
@@ -636,14 +636,11 @@ export function createQueue<T = Uint8Array>(options: QueueOptions<T> = {}): Queu
   return new Queue<T>(kernel, handle, codec);
 }
 
-function describe(value: unknown): string {
-  return value === null ? 'null' : typeof value === 'object' ? (value as object).constructor?.name ?? 'object' : typeof value;
-}
 
 /** Attaches to a queue created elsewhere, from its handle. Synchronous. */
 export function attachQueue<T = Uint8Array>(handle: QueueHandle<T>, options: AttachOptions<T> = {}): Queue<T> {
   if (handle === null || typeof handle !== 'object') {
-    throw new TypeError(`attachQueue expects a queue handle (queue.handle); got ${describe(handle)}`);
+    throw new TypeError(`attachQueue expects a queue handle (queue.handle); got ${describeValue(handle)}`);
   }
   const h = handle as Partial<QueueHandle<T>>;
   if (h.kind !== 'wasmq.queue') {

@@ -86,6 +86,16 @@ const atomicsWaitAsync = (
 export const hasWaitAsync = atomicsWaitAsync !== undefined;
 
 /**
+ * Atomics.waitAsync(i32, index, value, ms): a promise that settles when the
+ * engine releases the wait, or undefined if the word already differs (or the
+ * engine has no waitAsync).
+ */
+export function waitAsyncWhile(i32: Int32Array, index: number, value: number, ms: number): Promise<string> | undefined {
+  const r = atomicsWaitAsync?.(i32, index, value, ms);
+  return r?.async ? r.value : undefined;
+}
+
+/**
  * Atomics.waitAsync on word.seq while it holds `seen`, for at most `ms`.
  * Returns a promise that settles when the engine releases the wait, or
  * undefined if seq already moved on. While the engine holds the wait, it is
@@ -95,12 +105,12 @@ export const hasWaitAsync = atomicsWaitAsync !== undefined;
  */
 export function parkAsync(i32: Int32Array, word: WakeWord, seen: number, ms: number): Promise<string> | undefined {
   Atomics.add(i32, word.asyncWaits, 1);
-  const r = atomicsWaitAsync!(i32, word.seq, seen, ms);
-  if (!r.async) {
+  const released = waitAsyncWhile(i32, word.seq, seen, ms);
+  if (released === undefined) {
     Atomics.sub(i32, word.asyncWaits, 1);
     return undefined;
   }
-  return r.value.then((outcome) => {
+  return released.then((outcome) => {
     Atomics.sub(i32, word.asyncWaits, 1);
     return outcome;
   });

@@ -1,21 +1,9 @@
 // Codecs in Chromium, whose TextEncoder/TextDecoder refuse views of shared
 // memory: strings and JSON must still round-trip exactly, across threads.
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createQueue } from '../../ts/index.js';
-import { startWorker, type WorkerClient } from './support/worker-rpc.js';
+import { queueWorker } from './support/queue-workers.js';
 import { senderOf, textOf } from './support/texts.js';
-import type { QueueWorkerRequest } from './workers/queue.worker.js';
-
-const started: WorkerClient[] = [];
-afterEach(() => {
-  for (const w of started.splice(0)) w.terminate();
-});
-
-function queueWorker() {
-  const client = startWorker(new Worker(new URL('./workers/queue.worker.ts', import.meta.url), { type: 'module' }));
-  started.push(client);
-  return { call: <T>(request: QueueWorkerRequest) => client.call<T>(request) };
-}
 
 test('this browser rejects shared views in TextDecoder.decode (the reason the string codec copies)', () => {
   const shared = new Uint8Array(new SharedArrayBuffer(4));

@@ -1,23 +1,9 @@
 // The queue between real module Web Workers in Chromium, and on a browser
 // main thread that may never block (popAsync / pushAsync only).
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { attachQueue, createQueue, QueueClosedError, TimeoutError, type QueueHandle } from '../../ts/index.js';
-import { startWorker, type WorkerClient } from './support/worker-rpc.js';
+import { queueWorker } from './support/queue-workers.js';
 import { deliveryProblems, makeMessage, ReceiptLog } from './support/messages.js';
-import type { QueueWorkerRequest } from './workers/queue.worker.js';
-
-const started: WorkerClient[] = [];
-afterEach(() => {
-  for (const w of started.splice(0)) w.terminate();
-});
-
-function queueWorker() {
-  const client = startWorker(new Worker(new URL('./workers/queue.worker.ts', import.meta.url), { type: 'module' }));
-  started.push(client);
-  return {
-    call: <T>(request: QueueWorkerRequest) => client.call<T>(request),
-  };
-}
 
 /** 64-byte slots and a small ring, so messages span slots and producers meet a full queue. */
 function mixedSizeQueue() {

@@ -1,4 +1,5 @@
 // The structured-cloneable description of one end of a SharedChannel.
+import { describeValue } from '../errors.js';
 import type { QueueHandle } from '../queue.js';
 
 export const PORT_HANDLE_VERSION = 1;
@@ -17,16 +18,11 @@ export interface SharedPortHandle {
   readonly pollMs: number;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
-}
 
 /** Throws a TypeError that says what is wrong unless `value` is a usable port handle. */
 export function checkPortHandle(value: unknown): asserts value is SharedPortHandle {
   if (value === null || typeof value !== 'object') {
-    throw new TypeError(`attachPort expects a port handle (port.handle); got ${describe(value)}`);
+    throw new TypeError(`attachPort expects a port handle (port.handle); got ${describeValue(value)}`);
   }
   const h = value as Partial<SharedPortHandle>;
   if (h.kind !== 'wasmq.port') {

@@ -3,6 +3,7 @@
 // results off the result queue without blocking this thread.
 import { createQueue, type Queue } from '../queue.js';
 import { QueueClosedError } from '../errors.js';
+import { waitAsyncWhile } from '../wait.js';
 import {
   ID_LIMIT, POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, controlBytes, currentIndex, startedIndex, type ControlLayout,
 } from './control.js';
@@ -297,10 +298,10 @@ export class Pool<I = unknown, O = unknown> {
         await sleep(1);
         return;
       }
-      const r = atomicsWaitAsync?.(ctl, TAKEN, seen, ROOM_POLL_MS);
+      const released = waitAsyncWhile(ctl, TAKEN, seen, ROOM_POLL_MS);
       // Race a timer: it keeps Node alive meanwhile and covers engines whose
       // waitAsync timeout may not fire.
-      await Promise.race([r?.async ? r.value : undefined, sleep(ROOM_POLL_MS)].filter(Boolean));
+      await Promise.race(released ? [released, sleep(ROOM_POLL_MS)] : [sleep(ROOM_POLL_MS)]);
     } finally {
       Atomics.sub(ctl, TAKEN_WAITERS, 1);
     }
@@ -580,12 +581,6 @@ function defaultThreads(): number {
   const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   return Math.max(1, Math.min(256, n ?? 4));
 }
-
-type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
-/** Atomics.waitAsync where the engine has it (Node 16+, Chrome 87+, Safari 16.4+, Firefox 145+). */
-const atomicsWaitAsync = (
-  Atomics as unknown as { waitAsync?: (a: Int32Array, i: number, v: number, t?: number) => WaitAsyncResult }
-).waitAsync?.bind(Atomics);
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,18 +1,13 @@
 // The first worker of a pool (claimed through a marker directory) dies in the
 // middle of pushing a result: it claims a write in the result queue and exits
 // without publishing. Replacements serve x => x * 2 normally.
-import { mkdirSync } from 'node:fs';
+import { isFirstWorker } from './first-worker.mjs';
 import { workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../dist/loader.js';
 import { serve } from '../../../dist/pool/index.js';
 import { currentIndex, startedIndex } from '../../../dist/pool/control.js';
 
-let first = false;
-try {
-  mkdirSync(process.env.WASMQ_POOL_SABOTAGE_MARKER);
-  first = true;
-} catch {}
-if (first) {
+if (isFirstWorker()) {
   const kernel = instantiateKernel(workerData.results.module, workerData.results.memory);
   if (kernel.attach() !== 0) throw new Error('attach failed');
   if (kernel.claimWrite(16) < 0) throw new Error('claimWrite failed');

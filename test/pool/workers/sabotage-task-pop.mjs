@@ -1,18 +1,13 @@
 // The first worker of a pool (claimed through a marker directory) dies in the
 // middle of popping a task: it claims a read in the task queue and exits
 // without releasing it. Replacements serve x => x * 2 normally.
-import { mkdirSync } from 'node:fs';
+import { isFirstWorker } from './first-worker.mjs';
 import { workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../dist/loader.js';
 import { serve } from '../../../dist/pool/index.js';
 import { POPPING, currentIndex, startedIndex } from '../../../dist/pool/control.js';
 
-let first = false;
-try {
-  mkdirSync(process.env.WASMQ_POOL_SABOTAGE_MARKER);
-  first = true;
-} catch {}
-if (first) {
+if (isFirstWorker()) {
   const kernel = instantiateKernel(workerData.tasks.module, workerData.tasks.memory);
   if (kernel.attach() !== 0) throw new Error('attach failed');
   const control = new Int32Array(workerData.control);
