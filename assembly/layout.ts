@@ -36,6 +36,9 @@ export const OFF_DATA: u32 = 24;
 export const OFF_SCRATCH: u32 = 28;
 export const OFF_SCRATCH_BYTES: u32 = 32;
 export const OFF_SCRATCH_COUNT: u32 = 36;
+// Binding words: written by the TypeScript boundary when it creates a queue,
+// read by every thread that attaches; the kernel itself never reads them.
+/** How long a claim may stay unfinished before other threads reclaim it. */
 export const OFF_STALL_TIMEOUT_MS: u32 = 40;
 /** Which built-in codec the creator chose (CODEC_* below). */
 export const OFF_CODEC: u32 = 44;
@@ -74,7 +77,7 @@ export const MAX_SCRATCH_AREAS: u32 = 256;
 /** First byte after the fixed header; the cell array starts here. */
 export const FIXED_HEADER_BYTES: u32 = 1024;
 
-// ---- Cells: one u64 word per slot. ----
+// ---- Cells: one u64 word per slot (accessors and bit diagram: ./cell.ts). ----
 // low 32 bits: seq (Vyukov's per-cell sequence number, mod 2^32)
 // high 32 bits: info = state (top 3 bits) | value (low 29 bits)
 export const CELL_BYTES: u32 = 8;
@@ -88,6 +91,25 @@ export const STATE_WRITING: u32 = 1;
 export const STATE_READY: u32 = 2;
 /** A producer's claim that was declared dead; value = slots claimed. */
 export const STATE_ABANDONED: u32 = 5;
+
+// ---- Batch records: how pushBatch reads and popBatch writes a group. ----
+// A record is [length u32][status u32][bytes, padded to 8]. pushBatch ignores
+// the status; popBatch writes RECORD_OK or RECORD_DROPPED there.
+export const RECORD_HEADER_BYTES: u32 = 8;
+/** Offset of the status word inside a record header. */
+export const RECORD_STATUS: u32 = 4;
+export const RECORD_OK: u32 = 0;
+/** The record's claim was reclaimed mid-copy: its bytes may be torn; skip it (its length still says how far). */
+export const RECORD_DROPPED: u32 = 1;
+
+// ---- attach() and init() statuses. ----
+export const ATTACH_OK: u32 = 0;
+/** The memory does not start with MAGIC (or is smaller than the fixed header). */
+export const ATTACH_NO_MAGIC: u32 = 1;
+/** The header is of another LAYOUT_VERSION. */
+export const ATTACH_OTHER_VERSION: u32 = 2;
+/** The geometry words contradict each other or the memory's size. */
+export const ATTACH_INCONSISTENT: u32 = 3;
 
 // ---- Built-in codec ids stored at OFF_CODEC. ----
 export const CODEC_BYTES: u32 = 0;
@@ -105,9 +127,11 @@ export const R_FULL: u32 = 3;
 /** The head message is being written (pop) or the slot we need is still held
  *  by a consumer or an abandoned claim (push): a stall candidate. */
 export const R_BUSY: u32 = 4;
-/** The head message is larger than the destination; nothing was claimed. */
+/** The head message is larger than the destination; nothing was claimed
+ *  (headLength() tells its size). */
 export const R_TOO_BIG: u32 = 5;
-/** Our claim was reclaimed by another thread because we were too slow. */
+/** Our claim was reclaimed by another thread because we were too slow
+ *  (publishWrite, releaseRead, readLength). */
 export const R_RECLAIMED: u32 = 6;
 /** The message exceeds maxMessageBytes; nothing was claimed. */
 export const R_OVERSIZE: u32 = 7;

@@ -1,7 +1,7 @@
 // Helpers for tests that run real threads.
 import { Worker } from 'node:worker_threads';
 
-export const workerUrl = (name: string) => new URL(`./workers/${name}`, import.meta.url);
+export const workerUrl = (name: string) => new URL(`./queue/workers/${name}`, import.meta.url);
 
 /** Starts a worker and resolves with its first message; rejects on error or early exit. */
 export function runWorker<T = unknown>(name: string, workerData: unknown): { worker: Worker; result: Promise<T> } {

@@ -5,7 +5,6 @@
 // differ: Node's TextEncoder.encodeInto and TextDecoder.decode accept views of
 // shared memory; Chromium's and Firefox's throw. Both are feature-detected
 // once, and the fallback copies through private memory.
-import { CODEC_BYTES, CODEC_CUSTOM, CODEC_JSON, CODEC_STRING } from './layout.js';
 import { describeValue, CodecError } from './errors.js';
 
 /** A user codec: any value ⇄ bytes. */
@@ -19,7 +18,6 @@ export type CodecName = 'bytes' | 'string' | 'json';
 
 /** How a queue moves values of type T in and out of shared memory. */
 export interface WireCodec<T> {
-  readonly id: number;
   readonly name: CodecName | 'custom';
   /**
    * Encodes `value` into `view` (a fixed region of shared memory) and returns
@@ -56,7 +54,6 @@ export const canDecodeShared =
 
 
 export const bytesCodec: WireCodec<Uint8Array> = {
-  id: CODEC_BYTES,
   name: 'bytes',
   encodeInto(value, view) {
     const bytes = this.encode(value);
@@ -89,7 +86,6 @@ function checkString(value: unknown): string {
 }
 
 export const stringCodec: WireCodec<string> = {
-  id: CODEC_STRING,
   name: 'string',
   encodeInto(value, view) {
     checkString(value);
@@ -129,7 +125,6 @@ function stringifyJson(value: unknown): string {
 }
 
 export const jsonCodec: WireCodec<unknown> = {
-  id: CODEC_JSON,
   name: 'json',
   encodeInto(value, view) {
     return stringCodec.encodeInto(stringifyJson(value), view);
@@ -164,7 +159,6 @@ export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
     );
   }
   const wire: WireCodec<T> = {
-    id: CODEC_CUSTOM,
     name: 'custom',
     encodeInto(value, view) {
       const bytes = wire.encode(value);
@@ -217,11 +211,4 @@ export function resolveCodec<T>(option: CodecName | Codec<T> | undefined): WireC
       }
       return customCodec(option);
   }
-}
-
-/** The built-in codec name stored for an id, or undefined for custom/unknown. */
-export function builtinCodecName(id: number): CodecName | 'custom' | undefined {
-  return ({ [CODEC_BYTES]: 'bytes', [CODEC_STRING]: 'string', [CODEC_JSON]: 'json', [CODEC_CUSTOM]: 'custom' } as const)[
-    id
-  ];
 }

@@ -1,7 +1,8 @@
 // wasmq: a lock-free MPMC message queue in shared WebAssembly memory.
-export { createQueue, attachQueue, Queue } from './queue.js';
-export type { QueueHandle, AttachOptions, WaitOptions, QueueStats } from './queue.js';
-export type { QueueOptions } from './options.js';
+export { createQueue, attachQueue, Queue } from './queue/queue.js';
+export type { WaitOptions, QueueStats } from './queue/queue.js';
+export type { QueueHandle, AttachOptions } from './queue/handle.js';
+export type { QueueOptions } from './queue/options.js';
 export type { Codec, CodecName } from './codecs.js';
 export { QueueClosedError, TimeoutError, CodecError } from './errors.js';
 export { SharedChannel, attachPort } from './channel/index.js';

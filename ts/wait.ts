@@ -1,22 +1,25 @@
-// The wait strategy: spin briefly, then park on a futex word.
+// Waiting: the one parking primitive, and the spin-then-park loops built on it.
 //
-// On these machines a spinning hand-off between two threads costs well under
-// a microsecond, while waking a parked thread (futex) costs ~90 µs, so a
-// short spin captures almost every hand-off in a busy queue, and parking
-// keeps idle threads off the CPU (which matters when threads outnumber cores).
-//
-// Parking protocol (the kernel's wake side is in assembly/index.ts):
-//   waiter: waiters += 1; seen = seq; re-check the queue; wait(seq, seen)
+// The protocol (the kernel's waker side is assembly/wake.ts):
+//   waiter: waiters += 1; seen = seq; re-check; wait(seq, seen); waiters -= 1
 //   waker:  publish; if (waiters > 0) { seq += 1; notify(seq) }
 // All steps are sequentially consistent, so either the waiter's re-check sees
 // the publish, or the waker sees the waiter and changes seq, in which case
-// wait(seq, seen) returns immediately. No wake-up is lost.
+// wait(seq, seen) returns at once. No wake-up is lost. park() and parkAsync()
+// are the only code that performs the waiter's side.
+//
+// Spin policy: a blocked thread first spins (SPIN_MS; ASYNC_SPIN_MS for async
+// waits, which hold up their thread's event loop meanwhile), because a hand-off
+// between spinning threads costs well under a microsecond and a futex wake-up
+// costs tens of microseconds (docs/DESIGN.md, "Waiting"). Then it parks.
 
-/** The i32 indices of a futex word, its waiter count, and its count of engine-held async waits. */
+/** A futex word as i32 indices into `i32`: the sequence word, its waiter count and (optionally) its count of engine-held async waits. */
 export interface WakeWord {
+  readonly i32: Int32Array;
   readonly seq: number;
   readonly waiters: number;
-  readonly asyncWaits: number;
+  /** While > 0, the waker wakes everyone rather than n (see assembly/wake.ts). */
+  readonly asyncWaits?: number;
 }
 
 /** How long a blocked thread spins before it parks. */
@@ -39,7 +42,7 @@ function backoff(step: number): void {
 }
 
 /** Spins on attempt() for up to `ms`; true as soon as it succeeds. */
-function spin(attempt: () => boolean, ms: number): boolean {
+export function spin(attempt: () => boolean, ms: number): boolean {
   const until = performance.now() + ms;
   for (let step = 0; ; step++) {
     if (attempt()) return true;
@@ -48,107 +51,147 @@ function spin(attempt: () => boolean, ms: number): boolean {
   }
 }
 
+// ------------------------------------------------------------------ park
+
 /**
- * Blocks the thread until attempt() returns true (→ true) or `deadline`
- * (a performance.now() time, or Infinity) passes (→ false). Parks for at most
- * `tickMs` at a time so that attempt() can run its stall checks.
+ * One blocking park: registers, re-checks with ready() (true: returns true at
+ * once), then sleeps until a waker bumps word.seq or `ms` passes (false).
  */
-export function waitSync(
-  i32: Int32Array,
-  word: WakeWord,
-  attempt: () => boolean,
-  deadline: number,
-  tickMs: number,
-): boolean {
-  for (;;) {
-    if (spin(attempt, SPIN_MS)) return true;
-    Atomics.add(i32, word.waiters, 1);
-    try {
-      const seen = Atomics.load(i32, word.seq);
-      if (attempt()) return true; // re-check after registering (see protocol)
-      const now = performance.now();
-      if (now >= deadline) return false;
-      Atomics.wait(i32, word.seq, seen, Math.min(deadline - now, tickMs));
-    } finally {
-      Atomics.sub(i32, word.waiters, 1);
-    }
+export function park(word: WakeWord, ready: () => boolean, ms: number): boolean {
+  const i32 = word.i32;
+  Atomics.add(i32, word.waiters, 1);
+  try {
+    const seen = Atomics.load(i32, word.seq);
+    if (ready()) return true;
+    if (ms > 0) Atomics.wait(i32, word.seq, seen, ms);
+    return false;
+  } finally {
+    Atomics.sub(i32, word.waiters, 1);
   }
 }
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
-const atomicsWaitAsync = (
-  Atomics as unknown as {
-    waitAsync?: (a: Int32Array, i: number, v: number, t?: number) => WaitAsyncResult;
-  }
-).waitAsync?.bind(Atomics);
-
-/** Whether this engine has Atomics.waitAsync (Firefox only since 145). */
-export const hasWaitAsync = atomicsWaitAsync !== undefined;
+type WaitAsyncFn = (a: Int32Array, i: number, v: number, t?: number) => WaitAsyncResult;
+const nativeWaitAsync = (Atomics as unknown as { waitAsync?: WaitAsyncFn }).waitAsync?.bind(Atomics);
 
 /**
- * Atomics.waitAsync(i32, index, value, ms): a promise that settles when the
- * engine releases the wait, or undefined if the word already differs (or the
- * engine has no waitAsync).
+ * Whether this engine has Atomics.waitAsync (Firefox only since 145). A test
+ * can force the polling fallback with WASMQ_FORCE_NO_WAITASYNC=1 in the
+ * environment (Node) or globalThis.__wasmqForceNoWaitAsync = true before
+ * this module loads.
  */
-export function waitAsyncWhile(i32: Int32Array, index: number, value: number, ms: number): Promise<string> | undefined {
-  const r = atomicsWaitAsync?.(i32, index, value, ms);
-  return r?.async ? r.value : undefined;
+export const hasWaitAsync = nativeWaitAsync !== undefined && !forcedOff();
+
+function forcedOff(): boolean {
+  const g = globalThis as { __wasmqForceNoWaitAsync?: boolean; process?: { env?: Record<string, string | undefined> } };
+  return g.__wasmqForceNoWaitAsync === true || g.process?.env?.WASMQ_FORCE_NO_WAITASYNC === '1';
+}
+
+export interface ParkOptions {
+  /** Aborting rejects the park with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Called once the park sleeps, with a function that ends it early (a cheap cancel). */
+  readonly onSleep?: (wake: () => void) => void;
+  /** Without Atomics.waitAsync, how often to re-check (ms). Default 4. */
+  readonly pollMs?: number;
 }
 
 /**
- * Atomics.waitAsync on word.seq while it holds `seen`, for at most `ms`.
- * Returns a promise that settles when the engine releases the wait, or
- * undefined if seq already moved on. While the engine holds the wait, it is
- * counted in word.asyncWaits: a caller may stop waiting earlier (timer,
- * abort, cancel), and the kernel then wakes every waiter rather than n, so a
- * stale registration cannot absorb a wake-up meant for a live waiter.
+ * One park that never blocks the thread: registers, re-checks with ready()
+ * (true: resolves true at once), then waits until a waker bumps word.seq,
+ * `ms` passes, or onSleep's wake is called (false). Without Atomics.waitAsync
+ * it polls instead: wakes after min(ms, pollMs) and lets the caller re-check.
+ *
+ * A timer always runs beside the engine's wait. It keeps a Node thread alive
+ * while parked (a pending waitAsync alone does not, nodejs/node#44729), and
+ * it bounds the wait where waitAsync's own timeout may not fire (crbug
+ * 40742782). While the engine holds the wait it is counted in
+ * word.asyncWaits: a caller may stop waiting first, and a stale registration
+ * must not absorb a wake-up meant for a live waiter.
  */
-export function parkAsync(i32: Int32Array, word: WakeWord, seen: number, ms: number): Promise<string> | undefined {
-  Atomics.add(i32, word.asyncWaits, 1);
-  const released = waitAsyncWhile(i32, word.seq, seen, ms);
-  if (released === undefined) {
-    Atomics.sub(i32, word.asyncWaits, 1);
+export async function parkAsync(word: WakeWord, ready: () => boolean, ms: number, options: ParkOptions = {}): Promise<boolean> {
+  const i32 = word.i32;
+  Atomics.add(i32, word.waiters, 1);
+  try {
+    const seen = Atomics.load(i32, word.seq);
+    if (ready()) return true;
+    let released: Promise<unknown> | undefined;
+    if (hasWaitAsync) {
+      released = engineWait(word, seen, ms);
+      if (released === undefined) return false; // seq moved on already
+    }
+    const sleepMs = hasWaitAsync ? ms : Math.min(ms, options.pollMs ?? 4);
+    await sleep(sleepMs, options, released);
+    return false;
+  } finally {
+    Atomics.sub(i32, word.waiters, 1);
+  }
+}
+
+/** Atomics.waitAsync on word.seq while it holds `seen`: a promise, or undefined if seq already differs. */
+function engineWait(word: WakeWord, seen: number, ms: number): Promise<unknown> | undefined {
+  const { i32, asyncWaits } = word;
+  if (asyncWaits !== undefined) Atomics.add(i32, asyncWaits, 1);
+  const r = nativeWaitAsync!(i32, word.seq, seen, ms);
+  if (!r.async) {
+    if (asyncWaits !== undefined) Atomics.sub(i32, asyncWaits, 1);
     return undefined;
   }
-  return released.then((outcome) => {
-    Atomics.sub(i32, word.asyncWaits, 1);
-    return outcome;
-  });
+  return asyncWaits === undefined ? r.value : r.value.then(() => Atomics.sub(i32, asyncWaits, 1));
 }
 
-/** Resolves after `ms`, or on abort (rejecting with the signal's reason). */
-function sleepOrAbort(ms: number, signal: AbortSignal | undefined, wake?: Promise<unknown>): Promise<void> {
+/** Resolves after `ms`, when `wake` settles, or when onSleep's callback is called; rejects on abort. */
+function sleep(ms: number, options: ParkOptions, wake: Promise<unknown> | undefined): Promise<void> {
+  const { signal, onSleep } = options;
   return new Promise<void>((resolve, reject) => {
-    const done = () => {
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve();
+      else reject(error);
     };
-    const onAbort = () => {
-      done();
-      reject(signal!.reason);
-    };
-    // A live timer also keeps a Node worker from exiting while it waits
-    // (nodejs/node#44729), and covers engines whose waitAsync timeout may
-    // not fire (crbug 40742782).
-    const timer = setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
+    const onAbort = () => finish(signal!.reason ?? new Error('aborted'));
+    const timer = setTimeout(finish, ms);
+    if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    wake?.then(() => {
-      done();
-      resolve();
-    });
+    wake?.then(() => finish());
+    onSleep?.(() => finish());
   });
 }
 
 /**
- * Like waitSync, but never blocks the thread: parks with Atomics.waitAsync
- * (or, where that is missing, polls with timers). Rejects with the signal's
- * reason when aborted.
+ * The waker's half for words that JavaScript publishes on, when publishing
+ * itself bumped word.seq (a counter that doubles as the sequence word):
+ * notify if anyone is registered.
+ */
+export function notifyWaiters(word: WakeWord): void {
+  if (Atomics.load(word.i32, word.waiters) > 0) Atomics.notify(word.i32, word.seq);
+}
+
+// ------------------------------------------------------------------ spin-then-park loops
+
+/**
+ * Blocks the thread until attempt() returns true (→ true) or `deadline` (a
+ * performance.now() time, or Infinity) passes (→ false). Parks for at most
+ * `tickMs` at a time so that attempt() can run its stall checks.
+ */
+export function waitSync(word: WakeWord, attempt: () => boolean, deadline: number, tickMs: number): boolean {
+  for (;;) {
+    if (spin(attempt, SPIN_MS)) return true;
+    const now = performance.now();
+    if (park(word, attempt, now >= deadline ? 0 : Math.min(deadline - now, tickMs))) return true;
+    if (now >= deadline) return false;
+  }
+}
+
+/**
+ * Like waitSync, but never blocks the thread (parkAsync). Rejects with the
+ * signal's reason when aborted.
  */
 export async function waitAsync(
-  i32: Int32Array,
   word: WakeWord,
   attempt: () => boolean,
   deadline: number,
@@ -158,22 +201,40 @@ export async function waitAsync(
   for (let round = 0; ; round++) {
     signal?.throwIfAborted();
     if (spin(attempt, ASYNC_SPIN_MS)) return true;
-    Atomics.add(i32, word.waiters, 1);
-    try {
-      const seen = Atomics.load(i32, word.seq);
-      if (attempt()) return true;
-      const now = performance.now();
-      if (now >= deadline) return false;
-      const ms = Math.min(deadline - now, tickMs);
-      if (hasWaitAsync) {
-        const released = parkAsync(i32, word, seen, ms);
-        if (released) await sleepOrAbort(ms, signal, released);
-      } else {
-        // No waitAsync (older Firefox): poll, backing off to 4 ms.
-        await sleepOrAbort(Math.min(ms, 2 ** Math.min(round, 2)), signal);
-      }
-    } finally {
-      Atomics.sub(i32, word.waiters, 1);
-    }
+    const now = performance.now();
+    if (now >= deadline) return park(word, attempt, 0);
+    // Without waitAsync, poll backing off 1, 2, 4 ms.
+    const pollMs = 2 ** Math.min(round, 2);
+    if (await parkAsync(word, attempt, Math.min(deadline - now, tickMs), { signal, pollMs })) return true;
   }
+}
+
+// ------------------------------------------------------------------ yielding
+
+type Resume = () => void;
+const setImmediateFn = (globalThis as { setImmediate?: (fn: Resume) => unknown }).setImmediate;
+let resumes: Resume[] = [];
+let channel: MessageChannel | undefined;
+
+/**
+ * Resolves on a later turn of the event loop (a macrotask, not a microtask),
+ * so timers, I/O and messages waiting on this thread run first. Node:
+ * setImmediate. Browsers have no setImmediate and clamp nested setTimeout(0)
+ * to 4 ms, so post to oneself on a MessageChannel, which queues a task with
+ * no clamp; everyone who asked before that turn resumes in it, in order.
+ */
+export function nextTask(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (setImmediateFn !== undefined) return void setImmediateFn(resolve);
+    if (channel === undefined) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        const now = resumes;
+        resumes = [];
+        for (const fn of now) fn();
+      };
+    }
+    resumes.push(resolve);
+    if (resumes.length === 1) channel.port2.postMessage(0);
+  });
 }

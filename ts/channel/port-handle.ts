@@ -1,6 +1,6 @@
 // The structured-cloneable description of one end of a SharedChannel.
 import { describeValue } from '../errors.js';
-import type { QueueHandle } from '../queue.js';
+import type { QueueHandle } from '../queue/handle.js';
 
 export const PORT_HANDLE_VERSION = 1;
 

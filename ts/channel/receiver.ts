@@ -11,15 +11,16 @@
 //      it (Comlink's, say) runs in the microtasks between our looks. Waking a
 //      parked thread costs far more (a futex or event-loop wake-up, 20-100 µs
 //      here), and a macrotask poll waits behind the scheduler on busy cores;
-//   3. quiet for longer: park (park.ts: Atomics.waitAsync, plus a timer that
-//      keeps a Node thread alive, like a started MessagePort).
+//   3. quiet for longer: park (Queue#parkUntilPushed, i.e. ts/wait.ts's
+//      parkAsync: Atomics.waitAsync, plus a timer that keeps a Node thread
+//      alive, like a started MessagePort). No spin first, and a post on this
+//      side ends the park cheaply (activity()).
 // Steps 1 and 2 hand the event loop a macrotask turn at least every
 // MAX_MICROTASK_RUN_MS, so timers, I/O and rendering are never starved.
 // Posting a message (activity()) ends a park at once and goes back to step 2,
 // since that is when a reply is likely.
-import type { Queue } from '../queue.js';
-import { nextTask } from './next-task.js';
-import { Parker } from './park.js';
+import type { Queue } from '../queue/queue.js';
+import { nextTask } from '../wait.js';
 import type { LaneMessage, TransferLane } from './transfer-lane.js';
 
 /** Longest stretch of microtask-paced work before yielding a macrotask turn. */
@@ -44,7 +45,11 @@ export class Receiver {
   #running = false;
   #stopped = false;
   #lastActivity = 0;
-  readonly #parker: Parker;
+  /** Ends the current park early, while one sleeps. */
+  #wake: (() => void) | undefined;
+  readonly #onSleep = (wake: () => void) => {
+    this.#wake = wake;
+  };
   /** Messages are popped into this one buffer and decoded before the next pop:
    *  no allocation per message (a pop of more than 64 bytes into a fresh
    *  array costs ~0.8 µs in V8, which allocates those off-heap). */
@@ -55,7 +60,6 @@ export class Receiver {
     this.#lane = lane;
     this.#pollMs = pollMs;
     this.#deliver = deliver;
-    this.#parker = new Parker(queue.handle.memory);
     this.#buffer = new Uint8Array(queue.maxMessageBytes);
   }
 
@@ -83,13 +87,13 @@ export class Receiver {
   /** Stops the loop: no message is delivered after this returns. */
   stop(): void {
     this.#stopped = true;
-    this.#parker.cancel();
+    this.#wake?.();
   }
 
   /** This side just posted: a reply is likely soon, so poll rather than stay parked. */
   activity(): void {
     this.#lastActivity = performance.now();
-    this.#parker.cancel();
+    this.#wake?.();
   }
 
   async #run(): Promise<void> {
@@ -114,7 +118,10 @@ export class Receiver {
         this.#lastActivity = now;
       } else if (now - this.#lastActivity >= this.#pollMs) {
         // Quiet for a while: park. The re-check may take a message; the top of the loop handles it.
-        await this.#parker.park(() => (bytes = this.#take()) !== undefined || queue.closed, PARK_TICK_MS);
+        await queue.parkUntilPushed(() => (bytes = this.#take()) !== undefined || queue.closed, PARK_TICK_MS, {
+          onSleep: this.#onSleep,
+        });
+        this.#wake = undefined;
         runStart = performance.now();
         continue;
       }

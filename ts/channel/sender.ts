@@ -2,7 +2,7 @@
 // outbound queue without ever blocking, in posting order, and closes the
 // queue only after everything posted has gone in.
 import { QueueClosedError } from '../errors.js';
-import type { Queue } from '../queue.js';
+import type { Queue } from '../queue/queue.js';
 import type { TransferLane } from './transfer-lane.js';
 
 /** The empty message that marks "the next message is on the transfer lane". */

@@ -14,6 +14,8 @@
 //                      at most maxQueue (<= N) are in it at once, so two queued
 //                      tasks never share an entry.
 
+import type { WakeWord } from '../wait.js';
+
 export const TAKEN = 0;
 /**
  * CURRENT while a worker is taking a task off the queue, before it knows the
@@ -22,6 +24,9 @@ export const TAKEN = 0;
  */
 export const POPPING = -1;
 export const TAKEN_WAITERS = 1;
+
+/** TAKEN as a wake word: every take bumps it (it doubles as the sequence word), and run() parks on it for room. */
+export const takenWord = (ctl: Int32Array): WakeWord => ({ i32: ctl, seq: TAKEN, waiters: TAKEN_WAITERS });
 const SLOTS = 8;
 const SLOT_WORDS = 2;
 

@@ -1,5 +1,5 @@
 // What createPool hands each worker (Node: workerData; browsers: first message).
-import type { QueueHandle } from '../queue.js';
+import type { QueueHandle } from '../queue/handle.js';
 import type { ControlLayout } from './control.js';
 
 export const INIT_KIND = 'wasmq.pool.init';

@@ -1,11 +1,11 @@
 // The main-thread side of the pool: run() encodes a task into the shared task
 // queue (idle workers take tasks themselves), and one async loop takes
 // results off the result queue without blocking this thread.
-import { createQueue, type Queue } from '../queue.js';
+import { createQueue, type Queue } from '../queue/queue.js';
 import { QueueClosedError } from '../errors.js';
-import { waitAsyncWhile } from '../wait.js';
+import { parkAsync, type WakeWord } from '../wait.js';
 import {
-  ID_LIMIT, POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, controlBytes, currentIndex, startedIndex, type ControlLayout,
+  ID_LIMIT, POPPING, TAKEN, cancelIndex, takenWord, controlBytes, currentIndex, startedIndex, type ControlLayout,
 } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js';
@@ -94,6 +94,8 @@ export class Pool<I = unknown, O = unknown> {
   readonly #results: Queue<Uint8Array>;
   readonly #ctlBuffer: SharedArrayBuffer;
   readonly #ctl: Int32Array;
+  /** Workers bump TAKEN as they take tasks; run() waits on it for room. */
+  readonly #taken: WakeWord;
   readonly #layout: ControlLayout;
   readonly #key = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${poolCount++}`;
   readonly #maxTaskBytes: number;
@@ -165,6 +167,7 @@ export class Pool<I = unknown, O = unknown> {
     this.#layout = { slots: this.threads, cancelEntries: nextPowerOfTwo(this.maxQueue) };
     this.#ctlBuffer = new SharedArrayBuffer(controlBytes(this.#layout));
     this.#ctl = new Int32Array(this.#ctlBuffer);
+    this.#taken = takenWord(this.#ctl);
     this.#workers = new Array(this.threads).fill(undefined);
     for (let slot = 0; slot < this.threads; slot++) this.#spawn(slot);
   }
@@ -287,24 +290,8 @@ export class Pool<I = unknown, O = unknown> {
 
   /** Waits (without blocking the thread) until a worker takes a task, or ROOM_POLL_MS. */
   async #waitForRoom(): Promise<void> {
-    const ctl = this.#ctl;
-    // Same protocol as the queue's parking (see ts/wait.ts): register, then
-    // re-check, then wait on the value we saw, so no wake-up is lost.
-    Atomics.add(ctl, TAKEN_WAITERS, 1);
-    try {
-      const seen = Atomics.load(ctl, TAKEN);
-      if (this.#room() > 0) {
-        // Count room but no slot room (large messages fill slots): poll.
-        await sleep(1);
-        return;
-      }
-      const released = waitAsyncWhile(ctl, TAKEN, seen, ROOM_POLL_MS);
-      // Race a timer: it keeps Node alive meanwhile and covers engines whose
-      // waitAsync timeout may not fire.
-      await Promise.race(released ? [released, sleep(ROOM_POLL_MS)] : [sleep(ROOM_POLL_MS)]);
-    } finally {
-      Atomics.sub(ctl, TAKEN_WAITERS, 1);
-    }
+    // Room by count but none in the queue's slots (large messages fill them): poll.
+    if (await parkAsync(this.#taken, () => this.#room() > 0, ROOM_POLL_MS)) await sleep(1);
   }
 
   // ------------------------------------------------------------ results

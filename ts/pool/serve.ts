@@ -1,9 +1,10 @@
 // The worker side of the pool: serve(handler) takes tasks off the shared task
 // queue, runs them, and pushes their results. Idle workers take tasks
 // themselves; nobody hands them over.
-import { attachQueue, type Queue } from '../queue.js';
+import { attachQueue, type Queue } from '../queue/queue.js';
 import { QueueClosedError } from '../errors.js';
-import { POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, currentIndex, startedIndex } from './control.js';
+import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
+import { nextTask, notifyWaiters } from '../wait.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, readTaskId } from './task-codec.js';
 import { nodeWorkerThreads } from './thread-host.js';
@@ -93,6 +94,7 @@ async function serveLoop(
   handler: TaskHandler,
 ): Promise<void> {
   const current = currentIndex(init.slot);
+  const taken = takenWord(ctl);
   const buffer = new Uint8Array(tasks.maxMessageBytes);
   let lastYield = performance.now();
   for (;;) {
@@ -123,7 +125,7 @@ async function serveLoop(
     // dies from here on, the pool knows which task to reject.
     Atomics.store(ctl, current, id);
     Atomics.add(ctl, TAKEN, 1);
-    if (Atomics.load(ctl, TAKEN_WAITERS) > 0) Atomics.notify(ctl, TAKEN);
+    notifyWaiters(taken);
     // Dekker-style with the pool's abort: it writes the cancel mark and then
     // reads `current`; we wrote `current` and now read the mark. One of us
     // sees the other, so an aborted task is skipped here or its worker stopped.
@@ -145,7 +147,7 @@ async function serveLoop(
     // before it blames a dead worker's current task.
     Atomics.store(ctl, current, 0);
     if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-      await yieldToEventLoop();
+      await nextTask();
       lastYield = performance.now();
     }
   }
@@ -181,18 +183,4 @@ async function sendResult(results: Queue<Uint8Array>, id: number, status: number
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') &&
     typeof (value as { then?: unknown }).then === 'function';
-}
-
-/** Lets pending timers, I/O and messages of this thread run (a macrotask turn, not just microtasks). */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
-  // Browsers: a MessageChannel message is a macrotask without setTimeout's 4 ms clamp.
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }

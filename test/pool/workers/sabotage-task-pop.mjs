@@ -3,7 +3,7 @@
 // without releasing it. Replacements serve x => x * 2 normally.
 import { isFirstWorker } from './first-worker.mjs';
 import { workerData } from 'node:worker_threads';
-import { instantiateKernel } from '../../../dist/loader.js';
+import { instantiateKernel } from '../../../dist/kernel/module.js';
 import { serve } from '../../../dist/pool/index.js';
 import { POPPING, currentIndex, startedIndex } from '../../../dist/pool/control.js';
 

@@ -1,8 +1,9 @@
-// Validates createQueue options and plans the memory layout they need.
-import {
-  CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES, MAX_SCRATCH_AREAS, VALUE_MASK,
-} from './layout.js';
-import type { Codec, CodecName } from './codecs.js';
+// Validates createQueue's options: what the user may ask for, with errors
+// that say what was wrong and what is allowed. Where things sit in memory is
+// the kernel boundary's business (ts/kernel/geometry.ts).
+import { LIMITS, type KernelConfig } from '../kernel/kernel.js';
+import { planGeometry } from '../kernel/geometry.js';
+import type { Codec, CodecName } from '../codecs.js';
 
 export interface QueueOptions<T = Uint8Array> {
   /** Number of slots: a power of two from 2 to 2^28. Default 1024. */
@@ -28,22 +29,6 @@ export interface QueueOptions<T = Uint8Array> {
   initialPosition?: number;
 }
 
-export interface QueuePlan {
-  capacity: number;
-  slotBytes: number;
-  maxMessageBytes: number;
-  stallTimeoutMs: number;
-  scratchBytes: number;
-  scratchAreas: number;
-  initialPosition: number;
-  cellsOffset: number;
-  dataOffset: number;
-  scratchOffset: number;
-  totalBytes: number;
-}
-
-const MAX_TOTAL_BYTES = 2 ** 31 - 65536;
-const alignLine = (n: number) => Math.ceil(n / LINE_BYTES) * LINE_BYTES;
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
 
 function integerOption(name: string, value: unknown, fallback: number, min: number, max: number, rule = ''): number {
@@ -62,14 +47,15 @@ function powerOfTwoOption(name: string, value: unknown, fallback: number, min: n
   return n;
 }
 
-export function planQueue(options: QueueOptions<unknown>): QueuePlan {
+/** The kernel configuration these options ask for (codec aside: see resolveCodec). Throws on a bad option. */
+export function queueConfig(options: QueueOptions<unknown>, codec: KernelConfig['codec']): KernelConfig {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createQueue options must be an object; got ${String(options)}`);
   }
-  const capacity = powerOfTwoOption('capacity', options.capacity, 1024, 2, 2 ** 28);
-  const slotBytes = powerOfTwoOption('slotBytes', options.slotBytes, 64, 8, 2 ** 20);
+  const capacity = powerOfTwoOption('capacity', options.capacity, 1024, 2, LIMITS.maxCapacity);
+  const slotBytes = powerOfTwoOption('slotBytes', options.slotBytes, 64, 8, LIMITS.maxSlotBytes);
   const ringBytes = capacity * slotBytes;
-  const largest = Math.min(ringBytes, VALUE_MASK);
+  const largest = Math.min(ringBytes, LIMITS.maxMessageBytes);
   if (options.maxMessageBytes !== undefined) {
     const m = options.maxMessageBytes;
     if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) {
@@ -86,21 +72,12 @@ export function planQueue(options: QueueOptions<unknown>): QueuePlan {
   const stallTimeoutMs = integerOption('stallTimeoutMs', options.stallTimeoutMs, 1000, 1, 2 ** 31 - 1);
   const scratchBytes = integerOption('scratchBytes', options.scratchBytes, 8192, 0, 2 ** 24);
   if (scratchBytes % 8 !== 0) throw new RangeError(`scratchBytes must be a multiple of 8; got ${scratchBytes}`);
-  const scratchAreas = integerOption('scratchAreas', options.scratchAreas, 16, 0, MAX_SCRATCH_AREAS);
+  const scratchAreas = integerOption('scratchAreas', options.scratchAreas, 16, 0, LIMITS.maxScratchAreas);
   const initialPosition = integerOption('initialPosition', options.initialPosition, 0, 0, 2 ** 32 - 1);
 
-  const cellsOffset = FIXED_HEADER_BYTES;
-  const dataOffset = alignLine(cellsOffset + capacity * CELL_BYTES);
-  const scratchOffset = alignLine(dataOffset + ringBytes);
-  const totalBytes = scratchOffset + scratchAreas * scratchBytes;
-  if (totalBytes > MAX_TOTAL_BYTES) {
-    throw new RangeError(
-      `this queue would need ${totalBytes} bytes of shared memory; the most allowed is ${MAX_TOTAL_BYTES}. ` +
-        `Lower capacity, slotBytes or scratchAreas × scratchBytes.`,
-    );
-  }
-  return {
-    capacity, slotBytes, maxMessageBytes, stallTimeoutMs, scratchBytes, scratchAreas, initialPosition,
-    cellsOffset, dataOffset, scratchOffset, totalBytes,
+  const config: KernelConfig = {
+    capacity, slotBytes, maxMessageBytes, stallTimeoutMs, scratchBytes, scratchAreas, initialPosition, codec,
   };
+  planGeometry(config); // throws RangeError, naming the options to lower, if it cannot fit
+  return config;
 }

@@ -1,7 +1,7 @@
 // attachQueue refuses anything that is not a live wasmq queue, clearly, and never damages one.
 import { describe, expect, it } from 'vitest';
-import { attachQueue, createQueue } from '../dist/index.js';
-import { MAGIC, OFF_CAPACITY, OFF_MAGIC, OFF_VERSION } from '../dist/layout.js';
+import { attachQueue, createQueue } from '../../dist/index.js';
+import { MAGIC, OFF_CAPACITY, OFF_MAGIC, OFF_VERSION } from '../../dist/kernel/layout.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 

@@ -4,7 +4,7 @@
 //             and that each producer's sequence numbers arrive in increasing order.
 // Replies { seen: Uint8Array[] per producer (0/1 per seq), errors: string[] }.
 import { parentPort, workerData } from 'node:worker_threads';
-import { attachQueue, QueueClosedError } from '../../dist/index.js';
+import { attachQueue, QueueClosedError } from '../../../dist/index.js';
 import { makeMessage, checkMessage, lengthOf } from './messages.mjs';
 
 const { handle, role, id, count, producers, mode, maxLen } = workerData;

@@ -1,6 +1,6 @@
 // Single-thread semantics of every Queue call. (Thread safety is proved in threads.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError } from '../dist/index.js';
+import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError } from '../../dist/index.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const filled = (len: number, seed = 1) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 0xff);

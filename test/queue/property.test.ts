@@ -2,8 +2,8 @@
 // model queue on one thread, and random producer/consumer scripts on two threads.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createQueue, QueueClosedError, type Queue } from '../dist/index.js';
-import { runWorker } from './helpers.js';
+import { createQueue, QueueClosedError, type Queue } from '../../dist/index.js';
+import { runWorker } from '../helpers.js';
 
 interface Model {
   items: Uint8Array[];

@@ -1,7 +1,7 @@
 // Pushes messages following a script of operations chosen by a property test:
 // [kind, n] with kind 0 = push one, 1 = pushBatch of n, 2 = tryPush spin.
 import { parentPort, workerData } from 'node:worker_threads';
-import { attachQueue } from '../../dist/index.js';
+import { attachQueue } from '../../../dist/index.js';
 
 const { handle, script, lengths } = workerData;
 const q = attachQueue(handle);

@@ -3,7 +3,7 @@
 // the whole ring. Each either round-trips intact or is refused clearly,
 // and a refusal leaves the queue as it was.
 import { describe, expect, it } from 'vitest';
-import { createQueue } from '../dist/index.js';
+import { createQueue } from '../../dist/index.js';
 
 const msg = (len: number, seed = len) => Uint8Array.from({ length: len }, (_, i) => (i * 13 + seed) & 0xff);
 const around = (n: number) => [n - 1, n, n + 1].filter((x) => x >= 0);

@@ -1,7 +1,7 @@
 // The TypeScript layout is generated from assembly/layout.ts; check it against the Wasm module's own globals.
 import { describe, expect, it } from 'vitest';
-import * as layout from '../dist/layout.js';
-import { kernelModule } from '../dist/loader.js';
+import * as layout from '../../dist/kernel/layout.js';
+import { kernelModule } from '../../dist/kernel/module.js';
 
 describe('shared-memory layout', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });

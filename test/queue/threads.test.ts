@@ -1,7 +1,7 @@
 // Exactly-once, intact, per-producer-ordered delivery between real threads.
 import { describe, expect, it } from 'vitest';
-import { createQueue } from '../dist/index.js';
-import { runWorker } from './helpers.js';
+import { createQueue } from '../../dist/index.js';
+import { runWorker } from '../helpers.js';
 
 interface ConsumerReport {
   seen: Uint8Array[];

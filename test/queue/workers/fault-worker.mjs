@@ -5,7 +5,7 @@
 //             log in shared memory, committing the log length after each entry.
 // control[slot]: 0 run, 1 stop (finish cleanly), 2 process.exit now, 3 throw now.
 import { workerData } from 'node:worker_threads';
-import { attachQueue, QueueClosedError, TimeoutError } from '../../dist/index.js';
+import { attachQueue, QueueClosedError, TimeoutError } from '../../../dist/index.js';
 import { makeFilled, checkFilled, largeLengthOf } from './messages.mjs';
 
 const { handle, role, id, slot, control, progress, log, maxLen } = workerData;

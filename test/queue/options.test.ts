@@ -1,6 +1,6 @@
 // createQueue rejects options it cannot honour, saying what is allowed.
 import { describe, expect, it } from 'vitest';
-import { createQueue } from '../dist/index.js';
+import { createQueue } from '../../dist/index.js';
 
 describe('createQueue options', () => {
   it.each([

@@ -1,0 +1,38 @@
+// Where everything of one queue sits in its shared memory, from the sizes a
+// creator asked for. The fixed header comes first; the cell array, the data
+// ring and the scratch areas follow, each starting on its own cache-line pair.
+import { CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES } from './layout.js';
+
+export interface Sizes {
+  readonly capacity: number;
+  readonly slotBytes: number;
+  readonly scratchBytes: number;
+  readonly scratchAreas: number;
+}
+
+export interface Geometry extends Sizes {
+  readonly cellsOffset: number;
+  readonly dataOffset: number;
+  readonly scratchOffset: number;
+  readonly totalBytes: number;
+}
+
+/** The largest memory a queue may take (a u32 offset space, less a page of headroom). */
+export const MAX_TOTAL_BYTES = 2 ** 31 - 65536;
+
+const alignLine = (n: number) => Math.ceil(n / LINE_BYTES) * LINE_BYTES;
+
+/** Lays out a queue of these (already validated) sizes. Throws RangeError if it would not fit in MAX_TOTAL_BYTES. */
+export function planGeometry(sizes: Sizes): Geometry {
+  const cellsOffset = FIXED_HEADER_BYTES;
+  const dataOffset = alignLine(cellsOffset + sizes.capacity * CELL_BYTES);
+  const scratchOffset = alignLine(dataOffset + sizes.capacity * sizes.slotBytes);
+  const totalBytes = scratchOffset + sizes.scratchAreas * sizes.scratchBytes;
+  if (totalBytes > MAX_TOTAL_BYTES) {
+    throw new RangeError(
+      `this queue would need ${totalBytes} bytes of shared memory; the most allowed is ${MAX_TOTAL_BYTES}. ` +
+        `Lower capacity, slotBytes or scratchAreas × scratchBytes.`,
+    );
+  }
+  return { ...sizes, cellsOffset, dataOffset, scratchOffset, totalBytes };
+}

@@ -1,0 +1,252 @@
+// The kernel boundary: the only TypeScript that knows the shared-memory
+// layout (offsets, result codes, the record format) and calls the Wasm
+// exports. Everything else talks to a Kernel in named terms: header fields,
+// stats, wake words, the data ring, scratch leases and named results.
+//
+// One Kernel is one thread's instance of the module over a queue's memory.
+import * as L from './layout.js';
+import type { KernelExports } from './exports.js';
+import { planGeometry, type Sizes } from './geometry.js';
+import { instantiateKernel, kernelModule } from './module.js';
+import type { WakeWord } from '../wait.js';
+
+// ---- Named results. Success is a non-negative value: 1 for a push, a length
+// for a pop, a position for a claim, a count for a batch. ----
+/** Nothing to pop, and the queue is open. */
+export const EMPTY = -L.R_EMPTY;
+/** Closed: for a push always; for a pop once closed and drained. */
+export const CLOSED = -L.R_CLOSED;
+/** No room for the message now. */
+export const FULL = -L.R_FULL;
+/** A cell is held by a thread that may be dead: feed it to a StallWatch. */
+export const BUSY = -L.R_BUSY;
+/** The head message is larger than the destination; nothing was taken. */
+export const TOO_BIG = -L.R_TOO_BIG;
+/** This thread's claim was reclaimed (it stalled past the stall timeout). */
+export const RECLAIMED = -L.R_RECLAIMED;
+/** The message exceeds maxMessageBytes; nothing was claimed. */
+export const OVERSIZE = -L.R_OVERSIZE;
+
+/** Batch records: [length u32][status u32][bytes padded to 8] (see ts/queue/records.ts). */
+export const RECORD = {
+  headerBytes: L.RECORD_HEADER_BYTES,
+  statusOffset: L.RECORD_STATUS,
+  /** The status popBatch writes for a message reclaimed mid-copy (possibly torn): skip it. */
+  dropped: L.RECORD_DROPPED,
+} as const;
+export const LAYOUT_VERSION = L.LAYOUT_VERSION;
+/** What the layout can express, for option validation. */
+export const LIMITS = {
+  maxCapacity: 2 ** 28,
+  maxSlotBytes: 2 ** 20,
+  maxMessageBytes: L.VALUE_MASK,
+  maxScratchAreas: L.MAX_SCRATCH_AREAS,
+} as const;
+
+/** Codec ids stored in the header, so attaching threads agree on the codec. */
+export const CODEC_IDS = { bytes: L.CODEC_BYTES, string: L.CODEC_STRING, json: L.CODEC_JSON, custom: L.CODEC_CUSTOM } as const;
+export type CodecKind = keyof typeof CODEC_IDS;
+
+/** Why Kernel.open refused a memory. */
+export type Refusal =
+  | { readonly refused: 'no-magic' }
+  | { readonly refused: 'other-version'; readonly version: number }
+  | { readonly refused: 'inconsistent' }
+  | { readonly refused: 'unknown-codec'; readonly codecId: number };
+
+export interface KernelConfig extends Sizes {
+  readonly maxMessageBytes: number;
+  readonly stallTimeoutMs: number;
+  readonly codec: CodecKind;
+  readonly initialPosition: number;
+}
+
+export interface KernelStats {
+  readonly reclaimedWrites: number;
+  readonly reclaimedReads: number;
+  readonly retriedWrites: number;
+}
+
+/** A thread's private staging area inside the shared memory. */
+export interface Scratch {
+  readonly index: number;
+  readonly offset: number;
+  readonly bytes: number;
+}
+
+const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: number): WakeWord => ({
+  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2,
+});
+
+export class Kernel {
+  /** The Wasm exports, for the hot paths (typed from assembly/ at build time). */
+  readonly ops: KernelExports;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  /** Views of the whole memory. */
+  readonly u8: Uint8Array;
+  readonly u32: Uint32Array;
+  readonly capacity: number;
+  readonly slotBytes: number;
+  readonly maxMessageBytes: number;
+  readonly stallTimeoutMs: number;
+  readonly codec: CodecKind;
+  /** Consumers park here; the kernel bumps it after a publish when someone waits. */
+  readonly notEmpty: WakeWord;
+  /** Producers park here; the kernel bumps it after cells are freed when someone waits. */
+  readonly notFull: WakeWord;
+  readonly #dataStart: number;
+  readonly #dataEnd: number;
+  readonly #slotShift: number;
+
+  private constructor(ops: KernelExports, memory: WebAssembly.Memory, module: WebAssembly.Module, codec: CodecKind) {
+    this.ops = ops;
+    this.memory = memory;
+    this.module = module;
+    this.codec = codec;
+    const buffer = memory.buffer;
+    this.u8 = new Uint8Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    const i32 = new Int32Array(buffer);
+    const u32 = this.u32;
+    this.capacity = u32[L.OFF_CAPACITY >> 2];
+    this.slotBytes = u32[L.OFF_SLOT_BYTES >> 2];
+    this.maxMessageBytes = u32[L.OFF_MAX_MESSAGE_BYTES >> 2];
+    this.stallTimeoutMs = u32[L.OFF_STALL_TIMEOUT_MS >> 2];
+    this.#slotShift = Math.log2(this.slotBytes);
+    this.#dataStart = u32[L.OFF_DATA >> 2];
+    this.#dataEnd = this.#dataStart + this.capacity * this.slotBytes;
+    this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC);
+    this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC);
+  }
+
+  /** Makes a new queue in a new shared memory and returns this thread's Kernel for it. */
+  static create(config: KernelConfig): Kernel {
+    const g = planGeometry(config);
+    const pages = Math.ceil(g.totalBytes / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const module = kernelModule();
+    const ops = instantiateKernel(module, memory);
+    const u32 = new Uint32Array(memory.buffer);
+    // Geometry and binding words first; init() validates them, lays out the
+    // cells, and writes the magic word last.
+    const header: [number, number][] = [
+      [L.OFF_CAPACITY, g.capacity], [L.OFF_SLOT_BYTES, g.slotBytes], [L.OFF_MAX_MESSAGE_BYTES, config.maxMessageBytes],
+      [L.OFF_CELLS, g.cellsOffset], [L.OFF_DATA, g.dataOffset], [L.OFF_SCRATCH, g.scratchOffset],
+      [L.OFF_SCRATCH_BYTES, g.scratchBytes], [L.OFF_SCRATCH_COUNT, g.scratchAreas], [L.OFF_TOTAL_BYTES, g.totalBytes],
+      [L.OFF_STALL_TIMEOUT_MS, config.stallTimeoutMs], [L.OFF_CODEC, CODEC_IDS[config.codec]],
+    ];
+    for (const [offset, value] of header) u32[offset >> 2] = value;
+    if (ops.init(config.initialPosition) !== L.ATTACH_OK) {
+      throw new Error('wasmq: the kernel refused the geometry of a new queue (a bug in planGeometry)');
+    }
+    return new Kernel(ops, memory, module, config.codec);
+  }
+
+  /** This thread's Kernel for an existing queue, or why the memory is not one. Throws TypeError if `module` is no kernel. */
+  static open(module: WebAssembly.Module, memory: WebAssembly.Memory): Kernel | Refusal {
+    const ops = instantiateKernel(module, memory);
+    const status = ops.attach();
+    if (status === L.ATTACH_NO_MAGIC) return { refused: 'no-magic' };
+    if (status === L.ATTACH_OTHER_VERSION) {
+      return { refused: 'other-version', version: new Uint32Array(memory.buffer)[L.OFF_VERSION >> 2] };
+    }
+    if (status !== L.ATTACH_OK) return { refused: 'inconsistent' };
+    const codecId = new Uint32Array(memory.buffer)[L.OFF_CODEC >> 2];
+    const codec = (Object.keys(CODEC_IDS) as CodecKind[]).find((name) => CODEC_IDS[name] === codecId);
+    if (codec === undefined) return { refused: 'unknown-codec', codecId };
+    return new Kernel(ops, memory, module, codec);
+  }
+
+  // ---------------------------------------------------------------- header
+
+  get closed(): boolean {
+    return this.ops.isClosed() !== 0;
+  }
+
+  /** Cells in use (approximate under concurrency). */
+  get usedCells(): number {
+    return this.ops.usedCells();
+  }
+
+  stats(): KernelStats {
+    const u32 = this.u32;
+    return {
+      reclaimedWrites: Atomics.load(u32, L.OFF_RECLAIMED_WRITES >> 2),
+      reclaimedReads: Atomics.load(u32, L.OFF_RECLAIMED_READS >> 2),
+      retriedWrites: Atomics.load(u32, L.OFF_RETRIED_WRITES >> 2),
+    };
+  }
+
+  // ---------------------------------------------------------------- scratch
+
+  /** Leases a staging area, or undefined when every one is taken. */
+  leaseScratch(): Scratch | undefined {
+    const index = this.ops.leaseScratch();
+    if (index < 0) return undefined;
+    const bytes = this.u32[L.OFF_SCRATCH_BYTES >> 2];
+    return { index, offset: this.u32[L.OFF_SCRATCH >> 2] + index * bytes, bytes };
+  }
+
+  releaseScratch(scratch: Scratch): void {
+    this.ops.releaseScratch(scratch.index);
+  }
+
+  // ---------------------------------------------------------------- the data ring
+
+  /** Byte offset of the first data cell of position `pos` (a claim token). */
+  dataOffset(pos: number): number {
+    return this.#dataStart + ((pos & (this.capacity - 1)) << this.#slotShift);
+  }
+
+  /** Copies `bytes` into the ring for the claim at `pos`, wrapping at the ring's end. */
+  copyIn(pos: number, bytes: Uint8Array): void {
+    const at = this.dataOffset(pos);
+    const room = this.#dataEnd - at;
+    if (bytes.length <= room) {
+      this.u8.set(bytes, at);
+    } else {
+      this.u8.set(bytes.subarray(0, room), at);
+      this.u8.set(bytes.subarray(room), this.#dataStart);
+    }
+  }
+
+  /** Copies the `len` bytes of the message at `pos` into `target` at `offset`, unwrapping it. */
+  copyOut(pos: number, len: number, target: Uint8Array, offset: number): void {
+    const at = this.dataOffset(pos);
+    const room = this.#dataEnd - at;
+    if (len <= room) {
+      copyBytes(this.u8, at, target, offset, len);
+    } else {
+      copyBytes(this.u8, at, target, offset, room);
+      copyBytes(this.u8, this.#dataStart, target, offset + room, len - room);
+    }
+  }
+
+  /** Copies `len` bytes at byte offset `at` (a scratch area, not the ring) into `target` at `offset`. */
+  copyScratch(at: number, len: number, target: Uint8Array, offset: number): void {
+    copyBytes(this.u8, at, target, offset, len);
+  }
+
+  /** The `len` bytes of the message at `pos`, in a new private array. */
+  sliceOut(pos: number, len: number): Uint8Array {
+    const at = this.dataOffset(pos);
+    // slice() allocates without zero-filling first; only a wrapped message needs two pieces.
+    if (len <= this.#dataEnd - at) return this.u8.slice(at, at + len);
+    const bytes = new Uint8Array(len);
+    this.copyOut(pos, len, bytes, 0);
+    return bytes;
+  }
+}
+
+/**
+ * Copies bytes out of shared memory. Short copies use a plain loop, which V8
+ * runs faster than subarray() + set() for a few dozen bytes (docs/DESIGN.md).
+ */
+export function copyBytes(from: Uint8Array, at: number, to: Uint8Array, offset: number, len: number): void {
+  if (len <= 32) {
+    for (let i = 0; i < len; i++) to[offset + i] = from[at + i];
+  } else {
+    to.set(from.subarray(at, at + len), offset);
+  }
+}

@@ -1,0 +1,82 @@
+// The queue handle: the plain, structured-cloneable description of a queue
+// that travels between threads, and its validation, in one place. Opening a
+// handle checks its shape, instantiates the kernel over its memory, lets the
+// kernel validate the header, and negotiates the codec.
+import { Kernel, LAYOUT_VERSION, type CodecKind } from '../kernel/kernel.js';
+import { resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
+import { describeValue } from '../errors.js';
+
+/** A plain, structured-cloneable description of a queue: post it to a worker. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- handles usually arrive untyped (workerData, postMessage)
+export interface QueueHandle<T = any> {
+  readonly kind: 'wasmq.queue';
+  readonly version: number;
+  readonly memory: WebAssembly.Memory;
+  readonly module: WebAssembly.Module;
+  readonly codec: CodecKind;
+  /** Type-level only (never set): lets attachQueue(q.handle) infer the value type. */
+  readonly __valueType?: T;
+}
+
+export interface AttachOptions<T> {
+  /** Required when the queue was created with a custom codec. */
+  codec?: CodecName | Codec<T>;
+}
+
+/** The handle of the queue a Kernel serves. */
+export function handleOf<T>(kernel: Kernel): QueueHandle<T> {
+  return { kind: 'wasmq.queue', version: LAYOUT_VERSION, memory: kernel.memory, module: kernel.module, codec: kernel.codec };
+}
+
+const notAHandle = (why: string) => new TypeError(`not a wasmq queue handle: ${why}`);
+
+/** Validates `handle` and attaches this thread to its queue. Throws a TypeError that says what is wrong. */
+export function openHandle<T>(handle: unknown, options: AttachOptions<T>): { kernel: Kernel; codec: WireCodec<T> } {
+  if (handle === null || typeof handle !== 'object') {
+    throw new TypeError(`attachQueue expects a queue handle (queue.handle); got ${describeValue(handle)}`);
+  }
+  const h = handle as Partial<QueueHandle<T>>;
+  if (h.kind !== 'wasmq.queue') {
+    throw notAHandle(`its kind is ${JSON.stringify(h.kind)}, expected "wasmq.queue"`);
+  }
+  if (h.version !== LAYOUT_VERSION) {
+    throw new TypeError(`this wasmq reads layout version ${LAYOUT_VERSION}, but the handle is of version ${String(h.version)}`);
+  }
+  if (!(h.memory instanceof WebAssembly.Memory) || !(h.memory.buffer instanceof SharedArrayBuffer)) {
+    throw notAHandle('handle.memory must be a shared WebAssembly.Memory');
+  }
+  if (!(h.module instanceof WebAssembly.Module)) throw notAHandle('handle.module must be a WebAssembly.Module');
+  let opened: ReturnType<typeof Kernel.open>;
+  try {
+    opened = Kernel.open(h.module, h.memory);
+  } catch (cause) {
+    throw notAHandle(`its module is not a wasmq kernel: ${(cause as Error).message}`);
+  }
+  if (!(opened instanceof Kernel)) {
+    switch (opened.refused) {
+      case 'no-magic':
+        throw new TypeError('not a wasmq queue: the memory does not start with the wasmq magic word');
+      case 'other-version':
+        throw new TypeError(`this wasmq reads layout version ${LAYOUT_VERSION}, but the queue memory is of version ${opened.version}`);
+      case 'inconsistent':
+        throw new TypeError('not a usable wasmq queue: its header is inconsistent (corrupt or forged)');
+      case 'unknown-codec':
+        throw new TypeError(`not a usable wasmq queue: unknown codec id ${opened.codecId} in its header`);
+    }
+  }
+  return { kernel: opened, codec: negotiateCodec(opened.codec, options.codec) };
+}
+
+/** The codec an attaching thread uses: the creator's built-in one, or the custom one it passes again. */
+function negotiateCodec<T>(stored: CodecKind, asked: CodecName | Codec<T> | undefined): WireCodec<T> {
+  if (stored === 'custom') {
+    if (asked === undefined || typeof asked === 'string') {
+      throw new TypeError('this queue was created with a custom codec: pass it again, attachQueue(handle, { codec })');
+    }
+    return resolveCodec<T>(asked);
+  }
+  if (asked !== undefined && asked !== stored) {
+    throw new TypeError(`this queue was created with codec '${stored}'; attach it with that codec (or none)`);
+  }
+  return resolveCodec<T>(stored);
+}
