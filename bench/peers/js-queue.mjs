@@ -10,7 +10,7 @@
 //     ONE CAS on the tail and taken with ONE CAS on the head (FIFO for any size).
 //   - pushBatch claims the cells of many messages with one CAS; popBatch takes
 //     many messages with one CAS.
-//   - Hot words on their own 128-byte lines; wake only when a waiter is
+//   - Hot words on their own LINE_BYTES lines; wake only when a waiter is
 //     registered; blocking calls use the very same spin-then-park strategy
 //     as wasmq (dist/wait.js), so waiting is not what differs.
 //
@@ -20,20 +20,39 @@
 // plain store of len then an atomic store of seq. That removes one CAS per
 // push compared with the kernel, so this ablation is, if anything, an
 // optimistic upper bound for pure JS.
+import { CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES, OFF_CONSUMERS_WAITING, OFF_HEAD, OFF_NOT_EMPTY_SEQ, OFF_NOT_FULL_SEQ, OFF_PRODUCERS_WAITING, OFF_TAIL } from '../../dist/layout.js';
 import { waitSync } from '../../dist/wait.js';
 
-const LINE = 128;
-// Int32 indices of the hot words (same byte offsets as assembly/layout.ts).
-const TAIL = 128 >> 2;
-const HEAD = 256 >> 2;
-const NOT_EMPTY_SEQ = 384 >> 2;
-const CONSUMERS_WAITING = 388 >> 2;
-const NOT_FULL_SEQ = 512 >> 2;
-const PRODUCERS_WAITING = 516 >> 2;
-const HEADER_BYTES = 1024;
+// Same memory shape as the kernel, from the kernel's own layout (so the
+// comparison stays like-for-like if the layout changes): the hot words at the
+// kernel's offsets, cells from FIXED_HEADER_BYTES, data from the next line.
+// Int32 indices of the hot words. TAIL is the low word of the kernel's u64
+// tail (little-endian); this port has no closed bit, so it uses only that word.
+const TAIL = OFF_TAIL >> 2;
+const HEAD = OFF_HEAD >> 2;
+const NOT_EMPTY_SEQ = OFF_NOT_EMPTY_SEQ >> 2;
+const CONSUMERS_WAITING = OFF_CONSUMERS_WAITING >> 2;
+const NOT_FULL_SEQ = OFF_NOT_FULL_SEQ >> 2;
+const PRODUCERS_WAITING = OFF_PRODUCERS_WAITING >> 2;
+// The wake words for waitSync (which reads seq and waiters; the port has no
+// async waits, so the kernel's *_ASYNC counters are not used).
 const NOT_EMPTY = { seq: NOT_EMPTY_SEQ, waiters: CONSUMERS_WAITING };
 const NOT_FULL = { seq: NOT_FULL_SEQ, waiters: PRODUCERS_WAITING };
-/** How long a parked thread sleeps at most before re-checking (no stall logic here). */
+// A cell is CELL_BYTES as in the kernel, read as Int32 words: word 0 is seq
+// (the kernel's low 32 bits), word 1 is the kernel's info word. Here word 1
+// holds the plain message length, not state | value: the port keeps no states
+// (see above), so STATE_SHIFT / VALUE_MASK do not apply to it.
+const CELL_WORDS = CELL_BYTES >> 2;
+const LEN_WORD = 1;
+// The header line itself (magic, version, capacity, ...) is left unwritten:
+// the handle carries capacity and offsets, and no kernel ever attaches to it.
+
+/**
+ * How long a parked thread sleeps at most before re-checking. Not a layout
+ * value: wasmq derives its tick from the stallTimeoutMs option (half of it,
+ * 500 ms at the default 1000) to run stall checks; this port has no stall
+ * checks, and 500 keeps its parking the same as wasmq's at the default.
+ */
 const TICK_MS = 500;
 
 /** Allocates and initialises a queue; returns the cloneable handle. */
@@ -41,12 +60,12 @@ export function createJsQueue({ capacity, slotBytes }) {
   if ((capacity & (capacity - 1)) !== 0 || (slotBytes & (slotBytes - 1)) !== 0) {
     throw new RangeError(`capacity and slotBytes must be powers of two; got ${capacity}, ${slotBytes}`);
   }
-  const cellsOffset = HEADER_BYTES;
-  const dataOffset = Math.ceil((cellsOffset + capacity * 8) / LINE) * LINE;
+  const cellsOffset = FIXED_HEADER_BYTES;
+  const dataOffset = Math.ceil((cellsOffset + capacity * CELL_BYTES) / LINE_BYTES) * LINE_BYTES;
   const sab = new SharedArrayBuffer(dataOffset + capacity * slotBytes);
   const i32 = new Int32Array(sab);
   // Cell i starts free for lap 0: seq == i.
-  for (let i = 0; i < capacity; i++) i32[(cellsOffset >> 2) + 2 * i] = i;
+  for (let i = 0; i < capacity; i++) i32[(cellsOffset >> 2) + CELL_WORDS * i] = i;
   return { sab, capacity, slotBytes, cellsOffset, dataOffset };
 }
 
@@ -63,9 +82,9 @@ export class JsQueue {
     this.dataEnd = dataOffset + capacity * slotBytes;
   }
 
-  /** Int32 index of the seq word of position p's cell (the len word follows). */
+  /** Int32 index of the seq word of position p's cell (its len word is at + LEN_WORD). */
   cell(p) {
-    return this.cells + ((p & this.mask) << 1);
+    return this.cells + (p & this.mask) * CELL_WORDS;
   }
   slotsFor(len) {
     return len === 0 ? 1 : (len + this.slotBytes - 1) >>> this.shift;
@@ -112,7 +131,7 @@ export class JsQueue {
       u8.set(src.subarray(room), this.data);
     }
     const c = this.cell(pos);
-    this.i32[c + 1] = len;
+    this.i32[c + LEN_WORD] = len;
     Atomics.store(this.i32, c, (pos + 1) | 0); // publish: seq = pos + 1
   }
 
@@ -167,7 +186,7 @@ export class JsQueue {
         h = Atomics.load(i32, HEAD); // another consumer took it
         continue;
       }
-      const len = i32[c + 1];
+      const len = i32[c + LEN_WORD];
       const seen = Atomics.compareExchange(i32, HEAD, h, (h + this.slotsFor(len)) | 0);
       if (seen === h) {
         this.takenLen = len;
@@ -251,7 +270,7 @@ export class JsQueue {
       while (n < max) {
         const c = this.cell(p);
         if (Atomics.load(i32, c) !== ((p + 1) | 0)) break;
-        p = (p + this.slotsFor(i32[c + 1])) | 0;
+        p = (p + this.slotsFor(i32[c + LEN_WORD])) | 0;
         n++;
       }
       if (n === 0) {
@@ -267,7 +286,7 @@ export class JsQueue {
       }
       p = h >>> 0;
       for (let j = 0; j < n; j++) {
-        const len = i32[this.cell(p) + 1];
+        const len = i32[this.cell(p) + LEN_WORD];
         out.push(this.read(p, len));
         p += this.slotsFor(len);
       }

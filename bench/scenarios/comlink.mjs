@@ -38,7 +38,7 @@ async function request(worker, message, transfer) {
 export async function run({ quick, log }) {
   const rounds = quick ? 3 : 7;
   const roundMs = quick ? 250 : 600;
-  const worker = new Worker(new URL('./comlink/worker.mjs', import.meta.url));
+  const worker = new Worker(new URL('../workers/comlink-service.mjs', import.meta.url));
   const endpoints = [];
   try {
     const message = new MessageChannel();

@@ -3,7 +3,7 @@
 // port handle), so both transports run against one thread in the same run.
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
-import { attachPort } from '../../../dist/index.js';
+import { attachPort } from '../../dist/index.js';
 
 const api = {
   add(a, b) {
