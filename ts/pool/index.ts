@@ -5,4 +5,4 @@ export type { ResourceLimits } from './thread-host.js';
 export { serve } from './serve.js';
 export type { TaskHandler } from './serve.js';
 export type { PoolStats } from './stats.js';
-export { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js';
+export { PoolClosedError, WorkerDiedError, WorkerStartError } from '../errors.js';

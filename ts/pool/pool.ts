@@ -2,13 +2,12 @@
 // queue (idle workers take tasks themselves), and one async loop takes
 // results off the result queue without blocking this thread.
 import { createQueue, type Queue } from '../queue.js';
-import { QueueClosedError } from '../errors.js';
+import { PoolClosedError, QueueClosedError, WorkerDiedError, WorkerStartError, messageOf } from '../errors.js';
 import { waitAsyncWhile } from '../wait.js';
 import {
   ID_LIMIT, POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, controlBytes, currentIndex, startedIndex, type ControlLayout,
 } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
-import { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js';
 import { Fifo } from './fifo.js';
 import { LatencyWindow, type PoolStats } from './stats.js';
 import {
@@ -187,9 +186,7 @@ export class Pool<I = unknown, O = unknown> {
     try {
       encoded = encodeTaskInput(input);
     } catch (cause) {
-      return Promise.reject(
-        new TypeError(`run() could not serialize the task input: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
-      );
+      return Promise.reject(new TypeError(`run() could not serialize the task input: ${messageOf(cause)}`, { cause }));
     }
     if (encoded.length > this.#maxTaskBytes) {
       return Promise.reject(

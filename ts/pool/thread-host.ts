@@ -1,5 +1,6 @@
 // Starts one pool worker on whatever this platform has (Node worker_threads
 // or a module Web Worker) and reports, exactly once, when it is gone.
+import { messageOf } from '../errors.js';
 import { READY_KIND, type WorkerInit } from './init.js';
 
 export interface ThreadHost {
@@ -62,7 +63,7 @@ function spawnNode(
     w = new wt.Worker(worker, { workerData: init, resourceLimits });
   } catch (cause) {
     // A bad path throws here; report it like any other failed start.
-    queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${(cause as Error).message}`, cause));
+    queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${messageOf(cause)}`, cause));
     return { terminate() {} };
   }
   let lastError: unknown;
@@ -72,7 +73,7 @@ function spawnNode(
   w.on('exit', (code) => {
     const why =
       lastError !== undefined
-        ? `threw an uncaught error: ${(lastError as Error)?.message ?? String(lastError)}`
+        ? `threw an uncaught error: ${messageOf(lastError)}`
         : `exited with code ${code}`;
     gone(why, lastError);
   });
@@ -117,7 +118,7 @@ function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents):
     // so both platforms behave alike and its task is settled.
     ev.preventDefault();
     const cause: unknown = ev.error ?? new Error(ev.message || 'the worker script failed to load or threw');
-    const message = (cause as Error)?.message ?? String(cause);
+    const message = messageOf(cause);
     failure = { why: ready ? `threw an uncaught error: ${message}` : `failed to start: ${message}`, cause };
     stop();
   });
