@@ -3,11 +3,13 @@
 import { messageOf } from '../errors.js';
 import { READY_KIND, type WorkerInit } from './init.js';
 
+/** @internal */
 export interface ThreadHost {
   /** Stops the worker; `gone` still fires (once) when it has stopped. */
   terminate(): void;
 }
 
+/** @internal */
 export interface ThreadEvents {
   /** The worker has stopped for good. `reason` says why, for error messages; `cause` is its error, if any. */
   gone(reason: string, cause: unknown): void;
@@ -15,7 +17,7 @@ export interface ThreadEvents {
 
 type NodeWorkerThreads = typeof import('node:worker_threads');
 
-/** Node's worker_threads, loaded synchronously (process.getBuiltinModule, Node 20.16+), or undefined elsewhere. */
+/** Node's worker_threads, loaded synchronously (process.getBuiltinModule, Node 20.16+), or undefined elsewhere. @internal */
 export function nodeWorkerThreads(): NodeWorkerThreads | undefined {
   const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
     .process;
@@ -31,6 +33,7 @@ export interface ResourceLimits {
   stackSizeMb?: number;
 }
 
+/** Starts `worker` with `init`; `events.gone` fires once when it has stopped. @internal */
 export function spawnThread(
   worker: URL | string,
   init: WorkerInit,
