@@ -5,7 +5,7 @@
 // differ: Node's TextEncoder.encodeInto and TextDecoder.decode accept views of
 // shared memory; Chromium's and Firefox's throw. Both are feature-detected
 // once, and the fallback copies through private memory.
-import { describeValue, CodecError } from './errors.js';
+import { describeValue, messageOf, CodecError } from './errors.js';
 
 /** A user codec: any value ⇄ bytes. */
 export interface Codec<T> {
@@ -116,7 +116,7 @@ function stringifyJson(value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (cause) {
-    throw new TypeError(`a 'json' queue cannot encode this value: ${(cause as Error).message}`, { cause });
+    throw new TypeError(`a 'json' queue cannot encode this value: ${messageOf(cause)}`, { cause });
   }
   if (text === undefined) {
     throw new TypeError(`a 'json' queue cannot encode ${describeValue(value)}: JSON has no representation for it`);
@@ -144,7 +144,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new CodecError(`a 'json' queue received a message that is not JSON: ${(cause as Error).message}`, {
+    throw new CodecError(`a 'json' queue received a message that is not JSON: ${messageOf(cause)}`, {
       cause,
       bytes: encoder.encode(text),
     });
@@ -171,7 +171,7 @@ export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
       try {
         bytes = codec.encode(value);
       } catch (cause) {
-        throw new CodecError(`codec.encode threw: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+        throw new CodecError(`codec.encode threw: ${messageOf(cause)}`, { cause });
       }
       if (!(bytes instanceof Uint8Array)) {
         throw new CodecError(`codec.encode must return a Uint8Array; it returned ${describeValue(bytes)}`);
@@ -186,7 +186,7 @@ export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
         return codec.decode(bytes);
       } catch (cause) {
         throw new CodecError(
-          `codec.decode threw: ${(cause as Error)?.message ?? String(cause)} (the message was taken off the queue; its bytes are in error.bytes)`,
+          `codec.decode threw: ${messageOf(cause)} (the message was taken off the queue; its bytes are in error.bytes)`,
           { cause, bytes },
         );
       }

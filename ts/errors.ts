@@ -1,11 +1,36 @@
-// Error classes users can test for with `instanceof` (and by `name`, across realms).
+// Every error class of wasmq (the queue's and the pool's), testable with
+// `instanceof` and by `name` (across realms), and the helpers that turn a
+// bad or thrown value into text for error messages.
 
-/** What a bad value was, for error messages: 'null', a class name, or its typeof. */
+/** What a bad value was, for error messages: 'null', a class name, or its typeof. @internal */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
 }
+
+/**
+ * The message of a caught value, for an error message that wraps it: its
+ * `message` when it has one (an Error's; any other non-nullish `message` is
+ * turned into a string), otherwise the value itself as a string. Never
+ * throws: a throwing getter or toString falls back to the next form.
+ * @internal
+ */
+export function messageOf(cause: unknown): string {
+  try {
+    const message = (cause as { message?: unknown } | null | undefined)?.message;
+    if (message !== undefined && message !== null) return String(message);
+  } catch {
+    // A throwing `message` getter or toString: describe the value itself instead.
+  }
+  try {
+    return String(cause);
+  } catch {
+    return `an unprintable ${typeof cause}`;
+  }
+}
+
+// ------------------------------------------------------------ queue
 
 /** The queue was closed: pushes always throw it; pops once closed and drained. */
 export class QueueClosedError extends Error {
@@ -33,5 +58,39 @@ export class CodecError extends Error {
   constructor(message: string, options: { cause?: unknown; bytes?: Uint8Array } = {}) {
     super(message, { cause: options.cause });
     this.bytes = options.bytes;
+  }
+}
+
+// ------------------------------------------------------------ pool (exported by wasmq/pool)
+
+/** run() was called on a pool that is closing or closed. */
+export class PoolClosedError extends Error {
+  override name = 'PoolClosedError';
+  constructor(message = 'the pool is closed: run() is not accepted after close()') {
+    super(message);
+  }
+}
+
+/**
+ * The worker running this task died (crashed, called process.exit, ran out of
+ * memory, or threw an uncaught error outside the task). Only that task is
+ * rejected; the worker is replaced and queued tasks carry on.
+ */
+export class WorkerDiedError extends Error {
+  override name = 'WorkerDiedError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+  }
+}
+
+/**
+ * Workers keep failing before they ever start serving (a wrong `worker` URL,
+ * a task file that throws on import, or one that never calls serve()). The
+ * pool gives up: pending and later runs reject with this error.
+ */
+export class WorkerStartError extends Error {
+  override name = 'WorkerStartError';
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
   }
 }

@@ -20,7 +20,7 @@
 // plain store of len then an atomic store of seq. That removes one CAS per
 // push compared with the kernel, so this ablation is, if anything, an
 // optimistic upper bound for pure JS.
-import { CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES, OFF_CONSUMERS_WAITING, OFF_HEAD, OFF_NOT_EMPTY_SEQ, OFF_NOT_FULL_SEQ, OFF_PRODUCERS_WAITING, OFF_TAIL } from '../../dist/layout.js';
+import { CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES, OFF_CONSUMERS_WAITING, OFF_HEAD, OFF_NOT_EMPTY_SEQ, OFF_NOT_FULL_SEQ, OFF_PRODUCERS_WAITING, OFF_TAIL } from '../../dist/kernel/layout.js';
 import { waitSync } from '../../dist/wait.js';
 
 // Same memory shape as the kernel, from the kernel's own layout (so the
@@ -36,8 +36,6 @@ const NOT_FULL_SEQ = OFF_NOT_FULL_SEQ >> 2;
 const PRODUCERS_WAITING = OFF_PRODUCERS_WAITING >> 2;
 // The wake words for waitSync (which reads seq and waiters; the port has no
 // async waits, so the kernel's *_ASYNC counters are not used).
-const NOT_EMPTY = { seq: NOT_EMPTY_SEQ, waiters: CONSUMERS_WAITING };
-const NOT_FULL = { seq: NOT_FULL_SEQ, waiters: PRODUCERS_WAITING };
 // A cell is CELL_BYTES as in the kernel, read as Int32 words: word 0 is seq
 // (the kernel's low 32 bits), word 1 is the kernel's info word. Here word 1
 // holds the plain message length, not state | value: the port keeps no states
@@ -72,6 +70,8 @@ export function createJsQueue({ capacity, slotBytes }) {
 export class JsQueue {
   constructor({ sab, capacity, slotBytes, cellsOffset, dataOffset }) {
     this.i32 = new Int32Array(sab);
+    this.notEmpty = { i32: this.i32, seq: NOT_EMPTY_SEQ, waiters: CONSUMERS_WAITING };
+    this.notFull = { i32: this.i32, seq: NOT_FULL_SEQ, waiters: PRODUCERS_WAITING };
     this.u8 = new Uint8Array(sab);
     this.capacity = capacity;
     this.mask = capacity - 1;
@@ -206,13 +206,13 @@ export class JsQueue {
 
   push(src) {
     if (this.tryPush(src)) return;
-    waitSync(this.i32, NOT_FULL, () => this.tryPush(src), Infinity, TICK_MS);
+    waitSync(this.notFull, () => this.tryPush(src), Infinity, TICK_MS);
   }
 
   pop() {
     let out = this.tryPop();
     if (out !== undefined) return out;
-    waitSync(this.i32, NOT_EMPTY, () => (out = this.tryPop()) !== undefined, Infinity, TICK_MS);
+    waitSync(this.notEmpty, () => (out = this.tryPop()) !== undefined, Infinity, TICK_MS);
     return out;
   }
 

@@ -20,7 +20,7 @@ export const TAKEN = 0;
 /**
  * CURRENT while a worker is taking a task off the queue, before it knows the
  * id. A worker that dies in that state may have taken a task with it; the
- * pool then looks for it (see Pool#findLostTasks).
+ * pool then looks for it (see lost-tasks.ts).
  */
 export const POPPING = -1;
 export const TAKEN_WAITERS = 1;

@@ -1,46 +1,21 @@
-// The main-thread side of the pool: run() encodes a task into the shared task
-// queue (idle workers take tasks themselves), and one async loop takes
-// results off the result queue without blocking this thread.
+// The pool facade, on the main thread: run() encodes a task into the shared
+// task queue (idle workers take tasks themselves), one async loop takes
+// results off the result queue without blocking this thread, and abort,
+// close and stats act on both.
 import { createQueue, type Queue } from '../queue/queue.js';
-import { QueueClosedError } from '../errors.js';
-import { parkAsync, type WakeWord } from '../wait.js';
-import {
-  ID_LIMIT, POPPING, TAKEN, cancelIndex, takenWord, controlBytes, currentIndex, startedIndex, type ControlLayout,
-} from './control.js';
-import { INIT_KIND, type WorkerInit } from './init.js';
-import { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js';
+import { PoolClosedError, QueueClosedError, WorkerDiedError, messageOf, type WorkerStartError } from '../errors.js';
+import { POPPING, cancelIndex, controlBytes, currentIndex, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';
-import { LatencyWindow, type PoolStats } from './stats.js';
+import { LostTasks } from './lost-tasks.js';
 import {
-  RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId,
-} from './task-codec.js';
-import { nodeWorkerThreads, spawnThread, type ResourceLimits, type ThreadHost } from './thread-host.js';
-
-export interface PoolOptions {
-  /** The worker file: it imports `serve` from 'wasmq/pool' and calls it. In browsers, a module worker URL. */
-  worker: URL | string;
-  /** Worker threads. Default: the available parallelism (os.availableParallelism() / navigator.hardwareConcurrency). */
-  threads?: number;
-  /**
-   * Most tasks waiting for a worker. When that many wait, run() WAITS (its
-   * promise stays pending, and the task joins the queue in order as soon as a
-   * worker takes one); it does not reject. Bound the wait with `signal`.
-   * Default 1024, at most 2^20.
-   */
-  maxQueue?: number;
-  /** Largest encoded task input, in bytes. Default 1 MiB. */
-  maxTaskBytes?: number;
-  /** Largest encoded task result (or thrown error), in bytes. Default 1 MiB. */
-  maxResultBytes?: number;
-  /**
-   * Node only: heap limits for each worker (worker_threads resourceLimits).
-   * A worker that exceeds them dies with ERR_WORKER_OUT_OF_MEMORY, which
-   * rejects its task with WorkerDiedError; the worker is replaced.
-   */
-  resourceLimits?: ResourceLimits;
-  /** How long a queue slot may stay half-written by a dead worker before it is reclaimed. Default 1000 ms. */
-  stallTimeoutMs?: number;
-}
+  controlLayoutOf, nextPowerOfTwo, parsePoolOptions, resultQueueOptions, taskQueueOptions, type PoolOptions,
+} from './options.js';
+import { taskIdOf } from './push-count.js';
+import { TaskRoom } from './room.js';
+import { LatencyWindow, type PoolStats } from './stats.js';
+import type { Task } from './task.js';
+import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId } from './task-codec.js';
+import { Workers } from './workers.js';
 
 export interface RunOptions {
   /**
@@ -50,79 +25,33 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** How many workers in a row may stop before serving before the pool gives up. */
-const START_FAILURE_LIMIT = 3;
-/** Most a waiting run() sleeps between checks for room (a backstop for a lost wake-up). */
-const ROOM_POLL_MS = 50;
-const SLOT_BYTES = 64;
-const MAX_QUEUE_LIMIT = 2 ** 20;
-
-interface Task {
-  id: number;
-  /** Position in push order (never wraps, unlike id); 0 until pushed. */
-  seq: number;
-  /** Encoded [header][input], kept only while the task waits for room. */
-  message: Uint8Array | undefined;
-  readonly resolve: (value: any) => void;
-  readonly reject: (reason: unknown) => void;
-  readonly started: number;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  settled: boolean;
-  /** Seen once as possibly lost in transit (see #findLostTasks). */
-  suspect?: boolean;
-}
-
-interface WorkerRecord {
-  host: ThreadHost | undefined;
-  /** Set when the pool stops this worker on purpose (close, or to abort its task). */
-  stopping: boolean;
-  /** The task this worker was stopped to abort: already rejected, not to be blamed on its death. */
-  abortedTask: number;
-  readonly gone: Promise<void>;
-  markGone: () => void;
-}
-
-let poolCount = 0;
-
 export class Pool<I = unknown, O = unknown> {
   readonly threads: number;
   readonly maxQueue: number;
-  readonly #worker: URL | string;
-  readonly #resourceLimits: ResourceLimits | undefined;
   readonly #tasks: Queue<Uint8Array>;
   readonly #results: Queue<Uint8Array>;
-  readonly #ctlBuffer: SharedArrayBuffer;
   readonly #ctl: Int32Array;
-  /** Workers bump TAKEN as they take tasks; run() waits on it for room. */
-  readonly #taken: WakeWord;
   readonly #layout: ControlLayout;
-  readonly #key = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${poolCount++}`;
   readonly #maxTaskBytes: number;
   readonly #resultBuffer: Uint8Array;
   /** Pushed to the task queue and not settled, by id. */
   readonly #pending = new Map<number, Task>();
   /** Accepted but waiting for room, in order. */
   readonly #backlog = new Fifo<Task>();
-  readonly #workers: (WorkerRecord | undefined)[];
+  readonly #room: TaskRoom;
+  readonly #lost: LostTasks;
+  readonly #workers: Workers;
   readonly #latency = new LatencyWindow();
   readonly #idleWaiters: (() => void)[] = [];
   #stage = new Uint8Array(256);
-  #lastId = 0;
-  /** Tasks pushed so far (the next task's seq is this + 1). */
-  #seq = 0;
-  /** Highest seq of a task known to have left the queue (started or finished). */
-  #maxTakenSeq = 0;
-  /** Tasks pushed up to this seq may have been lost with a worker that died taking one (0: none). */
-  #lossSuspectSeq = 0;
-  #lossCheck: ReturnType<typeof setTimeout> | undefined;
-  readonly #stallTimeoutMs: number;
-  /** Tasks pushed so far, as a wrapping i32 like the workers' TAKEN count. */
+  /**
+   * Tasks pushed into the task queue so far: the one push counter. Each
+   * task's seq is its value right after the push, and its id and the i32
+   * compared with TAKEN are derived from it (see push-count.ts).
+   */
   #pushed = 0;
   #completed = 0;
   #failed = 0;
-  #generation = 0;
-  #startFailures = 0;
   #receiving = false;
   #stopReceiving: AbortController | undefined;
   #pumping = false;
@@ -131,45 +60,33 @@ export class Pool<I = unknown, O = unknown> {
 
   /** @internal Use createPool. */
   constructor(options: PoolOptions) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`createPool takes an options object, { worker, threads?, maxQueue? }; got ${String(options)}`);
-    }
-    const { worker } = options;
-    if (!(worker instanceof URL) && typeof worker !== 'string') {
-      throw new TypeError(
-        `createPool option 'worker' must be a URL or string of the worker file (e.g. new URL('./task.js', import.meta.url)); got ${typeof worker}`,
-      );
-    }
-    this.#worker = worker;
-    this.#resourceLimits = options.resourceLimits;
-    this.threads = integer('threads', options.threads, defaultThreads(), 1, 256);
-    this.maxQueue = integer('maxQueue', options.maxQueue, 1024, 1, MAX_QUEUE_LIMIT);
-    this.#maxTaskBytes = integer('maxTaskBytes', options.maxTaskBytes, 2 ** 20, 1, 2 ** 28);
-    const maxResultBytes = integer('maxResultBytes', options.maxResultBytes, 2 ** 20, 1, 2 ** 28);
-    const stallTimeoutMs = integer('stallTimeoutMs', options.stallTimeoutMs, 1000, 1, 2 ** 31 - 1);
-    this.#stallTimeoutMs = stallTimeoutMs;
-
-    // Each thread leases a scratch area per queue; a dead worker's lease is
-    // never returned, so leave room for some replacements (beyond that the
-    // queue still works, on its slower path).
-    const scratchAreas = Math.min(256, this.threads + 1 + 16);
-    const message = (maxBytes: number) => ({
-      capacity: nextPowerOfTwo(Math.max(2 * this.maxQueue, Math.ceil(maxBytes / SLOT_BYTES), 64)),
-      slotBytes: SLOT_BYTES,
-      maxMessageBytes: maxBytes,
-      stallTimeoutMs,
-      scratchAreas,
-      codec: 'bytes' as const,
-    });
-    this.#tasks = createQueue<Uint8Array>(message(this.#maxTaskBytes + TASK_HEADER_BYTES));
-    this.#results = createQueue<Uint8Array>(message(maxResultBytes + 16));
+    const config = parsePoolOptions(options);
+    this.threads = config.threads;
+    this.maxQueue = config.maxQueue;
+    this.#maxTaskBytes = config.maxTaskBytes;
+    this.#tasks = createQueue(taskQueueOptions(config));
+    this.#results = createQueue(resultQueueOptions(config));
     this.#resultBuffer = new Uint8Array(this.#results.maxMessageBytes);
-    this.#layout = { slots: this.threads, cancelEntries: nextPowerOfTwo(this.maxQueue) };
-    this.#ctlBuffer = new SharedArrayBuffer(controlBytes(this.#layout));
-    this.#ctl = new Int32Array(this.#ctlBuffer);
-    this.#taken = takenWord(this.#ctl);
-    this.#workers = new Array(this.threads).fill(undefined);
-    for (let slot = 0; slot < this.threads; slot++) this.#spawn(slot);
+    this.#layout = controlLayoutOf(config);
+    this.#ctl = new Int32Array(new SharedArrayBuffer(controlBytes(this.#layout)));
+    this.#room = new TaskRoom(this.#ctl, this.maxQueue);
+    this.#lost = new LostTasks({
+      ctl: this.#ctl,
+      threads: this.threads,
+      pending: this.#pending,
+      taskQueue: this.#tasks,
+      stallTimeoutMs: config.stallTimeoutMs,
+      fail: (task, error) => this.#settle(task, false, error),
+    });
+    this.#workers = new Workers(
+      config,
+      { tasks: this.#tasks.handle, results: this.#results.handle, ctl: this.#ctl, layout: this.#layout },
+      {
+        gone: (slot, abortedTask, reason, cause) => this.#onWorkerGone(slot, abortedTask, reason, cause),
+        broken: (error) => this.#breakPool(error),
+        needed: () => !(this.#closing && this.#pending.size === 0 && this.#backlog.size === 0),
+      },
+    );
   }
 
   /**
@@ -190,9 +107,7 @@ export class Pool<I = unknown, O = unknown> {
     try {
       encoded = encodeTaskInput(input);
     } catch (cause) {
-      return Promise.reject(
-        new TypeError(`run() could not serialize the task input: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
-      );
+      return Promise.reject(new TypeError(`run() could not serialize the task input: ${messageOf(cause)}`, { cause }));
     }
     if (encoded.length > this.#maxTaskBytes) {
       return Promise.reject(
@@ -210,7 +125,7 @@ export class Pool<I = unknown, O = unknown> {
       if (this.#stage.length < length) this.#stage = new Uint8Array(nextPowerOfTwo(length));
       this.#stage.set(encoded, TASK_HEADER_BYTES);
       const staged = this.#stage.subarray(0, length);
-      if (this.#backlog.size > 0 || this.#room() <= 0 || !this.#pushNow(task, staged)) {
+      if (this.#backlog.size > 0 || this.#room.left(this.#pushed) <= 0 || !this.#pushNow(task, staged)) {
         task.message = staged.slice();
         this.#backlog.push(task);
         void this.#pump();
@@ -243,27 +158,22 @@ export class Pool<I = unknown, O = unknown> {
       running,
       completed: this.#completed,
       failed: this.#failed,
-      threads: this.#workers.filter((w) => w !== undefined && !w.stopping).length,
+      threads: this.#workers.alive,
       latency: this.#latency.summary(),
     };
   }
 
   // ------------------------------------------------------------ submitting
 
-  /** Room left under maxQueue in the task queue (exact: only this thread pushes). */
-  #room(): number {
-    return this.maxQueue - ((this.#pushed - Atomics.load(this.#ctl, TAKEN)) | 0);
-  }
-
-  /** Gives the task its id and pushes it. False if the queue had no room (nothing changes). */
+  /** Gives the task the next seq and its id, and pushes it. False if the queue had no room (nothing changes). */
   #pushNow(task: Task, message: Uint8Array): boolean {
-    const id = this.#lastId === ID_LIMIT ? 1 : this.#lastId + 1;
+    const seq = this.#pushed + 1;
+    const id = taskIdOf(seq);
     writeTaskId(message, id);
     if (!this.#tasks.tryPushFrom(message)) return false;
-    this.#lastId = id;
-    this.#pushed = (this.#pushed + 1) | 0;
+    this.#pushed = seq;
     task.id = id;
-    task.seq = ++this.#seq;
+    task.seq = seq;
     task.message = undefined;
     this.#pending.set(id, task);
     if (!this.#receiving) void this.#receive();
@@ -277,21 +187,15 @@ export class Pool<I = unknown, O = unknown> {
     try {
       while (this.#backlog.size > 0 && !this.#broken) {
         const task = this.#backlog.peek()!;
-        if (this.#room() > 0 && this.#pushNow(task, task.message!)) {
+        if (this.#room.left(this.#pushed) > 0 && this.#pushNow(task, task.message!)) {
           this.#backlog.shift();
           continue;
         }
-        await this.#waitForRoom();
+        await this.#room.wait(this.#pushed);
       }
     } finally {
       this.#pumping = false;
     }
-  }
-
-  /** Waits (without blocking the thread) until a worker takes a task, or ROOM_POLL_MS. */
-  async #waitForRoom(): Promise<void> {
-    // Room by count but none in the queue's slots (large messages fill them): poll.
-    if (await parkAsync(this.#taken, () => this.#room() > 0, ROOM_POLL_MS)) await sleep(1);
   }
 
   // ------------------------------------------------------------ results
@@ -335,7 +239,7 @@ export class Pool<I = unknown, O = unknown> {
     const [id, status, value] = decodeResult(message);
     const task = this.#pending.get(id);
     if (!task) return; // aborted, or blamed on a worker death, before its result came
-    if (task.seq > this.#maxTakenSeq) this.#maxTakenSeq = task.seq;
+    this.#lost.taken(task.seq);
     if (status === RESULT_OK) this.#settle(task, true, value);
     else this.#settle(task, false, value);
   }
@@ -377,51 +281,21 @@ export class Pool<I = unknown, O = unknown> {
     Atomics.store(this.#ctl, cancelIndex(this.#layout, task.id), task.id);
     this.#settle(task, false, reason);
     for (let slot = 0; slot < this.threads; slot++) {
-      if (Atomics.load(this.#ctl, currentIndex(slot)) !== task.id) continue;
-      const record = this.#workers[slot];
-      if (record && !record.stopping) {
-        record.stopping = true;
-        record.abortedTask = task.id;
-        record.host?.terminate(); // replaced when gone (see #onGone)
-      }
+      if (Atomics.load(this.#ctl, currentIndex(slot)) === task.id) this.#workers.stopForAbort(slot, task.id);
     }
   }
 
-  // ------------------------------------------------------------ workers
+  // ------------------------------------------------------------ workers gone, pool broken, close
 
-  #spawn(slot: number): void {
-    let markGone!: () => void;
-    const gone = new Promise<void>((resolve) => (markGone = resolve));
-    const record: WorkerRecord = { host: undefined, stopping: false, abortedTask: 0, gone, markGone };
-    this.#workers[slot] = record;
-    Atomics.store(this.#ctl, currentIndex(slot), 0);
-    Atomics.store(this.#ctl, startedIndex(slot), 0);
-    const init: WorkerInit = {
-      kind: INIT_KIND,
-      tasks: this.#tasks.handle,
-      results: this.#results.handle,
-      control: this.#ctlBuffer,
-      layout: this.#layout,
-      slot,
-      lifeLock: `wasmq.pool:${this.#key}:${slot}:${++this.#generation}`,
-    };
-    record.host = spawnThread(this.#worker, init, this.#resourceLimits, {
-      gone: (reason, cause) => this.#onGone(slot, record, reason, cause),
-    });
-  }
-
-  #onGone(slot: number, record: WorkerRecord, reason: string, cause: unknown): void {
-    record.markGone();
-    if (this.#workers[slot] !== record) return;
-    this.#workers[slot] = undefined;
+  /** A worker is gone: settle the results it pushed, the task it ran, and any task it may have taken with it. */
+  #onWorkerGone(slot: number, abortedTask: number, reason: string, cause: unknown): void {
     // Results it pushed before dying settle normally, so drain them before
     // blaming the task it was running.
     this.#drainResults();
     const id = Atomics.load(this.#ctl, currentIndex(slot));
-    const started = Atomics.load(this.#ctl, startedIndex(slot)) === 1;
     Atomics.store(this.#ctl, currentIndex(slot), 0);
-    if (id === POPPING) this.#suspectLoss();
-    const task = id > 0 && id !== record.abortedTask ? this.#pending.get(id) : undefined;
+    if (id === POPPING) this.#lost.suspect(this.#pushed);
+    const task = id > 0 && id !== abortedTask ? this.#pending.get(id) : undefined;
     if (task) {
       this.#settle(
         task,
@@ -429,89 +303,6 @@ export class Pool<I = unknown, O = unknown> {
         new WorkerDiedError(`the worker running this task ${reason}; the worker was replaced`, { cause }),
       );
     }
-    if (record.stopping && record.abortedTask === 0) return; // stopped by close()
-    if (started) {
-      this.#startFailures = 0;
-    } else if (!record.stopping && ++this.#startFailures >= START_FAILURE_LIMIT) {
-      this.#breakPool(
-        new WorkerStartError(
-          `${START_FAILURE_LIMIT} pool workers in a row stopped before serving tasks; the last one ${reason}. ` +
-            `Check that the worker URL (${String(this.#worker)}) is right and that the file calls serve() from 'wasmq/pool'.`,
-          { cause },
-        ),
-      );
-      return;
-    }
-    if (this.#closing && this.#pending.size === 0 && this.#backlog.size === 0) return;
-    this.#spawn(slot);
-  }
-
-  // ------------------------------------------------------------ tasks lost in transit
-
-  /**
-   * A worker died while taking a task off the queue (its CURRENT word said
-   * POPPING): the kernel may have handed it a task it never recorded. That
-   * task is no longer in the queue and runs nowhere, so its run() would never
-   * settle. Look for it among the tasks pushed so far.
-   */
-  #suspectLoss(): void {
-    this.#lossSuspectSeq = this.#seq;
-    this.#scheduleLossCheck();
-  }
-
-  #scheduleLossCheck(): void {
-    if (this.#lossCheck !== undefined) return;
-    // A live worker records a task microseconds after taking it; waiting a
-    // stall timeout first (as the kernel does before declaring a thread dead)
-    // leaves any such worker far more than enough time.
-    this.#lossCheck = setTimeout(() => {
-      this.#lossCheck = undefined;
-      this.#findLostTasks();
-    }, Math.max(10, this.#stallTimeoutMs / 4));
-    // Pending tasks keep the process alive through the result loop; this timer must not on its own.
-    (this.#lossCheck as { unref?: () => void }).unref?.();
-  }
-
-  /**
-   * Tasks leave the queue in push order (one producer, FIFO). So a pending
-   * task that runs on no worker has left the queue, and was lost, if a task
-   * pushed after it has already started or finished, or if the queue is
-   * empty. It is checked twice, a check interval apart, so a live worker that
-   * has just taken it has time to record it.
-   */
-  #findLostTasks(): void {
-    const running = new Set<number>();
-    let maxTaken = this.#maxTakenSeq;
-    for (let slot = 0; slot < this.threads; slot++) {
-      const id = Atomics.load(this.#ctl, currentIndex(slot));
-      const task = id > 0 ? this.#pending.get(id) : undefined;
-      if (!task) continue;
-      running.add(id);
-      if (task.seq > maxTaken) maxTaken = task.seq;
-    }
-    const queueEmpty = this.#tasks.size === 0;
-    let waiting = false;
-    for (const task of [...this.#pending.values()]) {
-      if (task.seq > this.#lossSuspectSeq || running.has(task.id)) continue;
-      if (!(queueEmpty || task.seq < maxTaken)) {
-        waiting = true; // maybe still queued: look again later
-        continue;
-      }
-      if (!task.suspect) {
-        task.suspect = true;
-        waiting = true;
-        continue;
-      }
-      this.#settle(
-        task,
-        false,
-        new WorkerDiedError(
-          'the worker that took this task off the queue died before it could start it; the worker was replaced',
-        ),
-      );
-    }
-    if (waiting && this.#pending.size > 0) this.#scheduleLossCheck();
-    else this.#lossSuspectSeq = 0;
   }
 
   /** Workers cannot start: fail everything accepted, and every later run(). */
@@ -528,14 +319,7 @@ export class Pool<I = unknown, O = unknown> {
     }
     // Closing the task queue ends each worker's loop; terminate makes sure.
     this.#tasks.close();
-    const gone: Promise<void>[] = [];
-    for (const record of this.#workers) {
-      if (!record) continue;
-      record.stopping = true;
-      record.host?.terminate();
-      gone.push(record.gone);
-    }
-    await Promise.all(gone);
+    await this.#workers.stopAll();
     this.#results.close();
     this.#tasks.detach();
     this.#results.detach();
@@ -545,30 +329,4 @@ export class Pool<I = unknown, O = unknown> {
 /** Creates a pool of `threads` workers running `worker` (a file that calls serve()). */
 export function createPool<I = any, O = any>(options: PoolOptions): Pool<I, O> {
   return new Pool<I, O>(options);
-}
-
-function integer(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`createPool option '${name}' must be an integer from ${min} to ${max}; got ${String(value)}`);
-  }
-  return value;
-}
-
-function nextPowerOfTwo(n: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
-}
-
-function defaultThreads(): number {
-  if (nodeWorkerThreads()) {
-    const os = (globalThis as unknown as { process: { getBuiltinModule(id: string): typeof import('node:os') } }).process
-      .getBuiltinModule('node:os');
-    return Math.max(1, Math.min(256, os.availableParallelism()));
-  }
-  const n = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return Math.max(1, Math.min(256, n ?? 4));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

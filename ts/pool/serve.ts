@@ -2,7 +2,7 @@
 // queue, runs them, and pushes their results. Idle workers take tasks
 // themselves; nobody hands them over.
 import { attachQueue, type Queue } from '../queue/queue.js';
-import { QueueClosedError } from '../errors.js';
+import { QueueClosedError, messageOf } from '../errors.js';
 import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
 import { nextTask, notifyWaiters } from '../wait.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
@@ -162,7 +162,7 @@ async function sendResult(results: Queue<Uint8Array>, id: number, status: number
     bytes = encodeResult(
       id,
       RESULT_ERROR,
-      new TypeError(`the task's ${what} could not be serialized: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
+      new TypeError(`the task's ${what} could not be serialized: ${messageOf(cause)}`, { cause }),
     );
   }
   if (bytes.length > results.maxMessageBytes) {

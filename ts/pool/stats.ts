@@ -15,10 +15,10 @@ export interface PoolStats {
   readonly latency: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
 }
 
-/** How many recent latencies the percentiles are computed over. */
+/** How many recent latencies the percentiles are computed over. @internal */
 export const LATENCY_WINDOW = 4096;
 
-/** A fixed ring of the latest samples: O(1) to record, sorted only when stats are read. */
+/** A fixed ring of the latest samples: O(1) to record, sorted only when stats are read. @internal */
 export class LatencyWindow {
   readonly #samples = new Float64Array(LATENCY_WINDOW);
   #count = 0;

@@ -1,12 +1,15 @@
 // Starts one pool worker on whatever this platform has (Node worker_threads
 // or a module Web Worker) and reports, exactly once, when it is gone.
+import { messageOf } from '../errors.js';
 import { READY_KIND, type WorkerInit } from './init.js';
 
+/** @internal */
 export interface ThreadHost {
   /** Stops the worker; `gone` still fires (once) when it has stopped. */
   terminate(): void;
 }
 
+/** @internal */
 export interface ThreadEvents {
   /** The worker has stopped for good. `reason` says why, for error messages; `cause` is its error, if any. */
   gone(reason: string, cause: unknown): void;
@@ -14,7 +17,7 @@ export interface ThreadEvents {
 
 type NodeWorkerThreads = typeof import('node:worker_threads');
 
-/** Node's worker_threads, loaded synchronously (process.getBuiltinModule, Node 20.16+), or undefined elsewhere. */
+/** Node's worker_threads, loaded synchronously (process.getBuiltinModule, Node 20.16+), or undefined elsewhere. @internal */
 export function nodeWorkerThreads(): NodeWorkerThreads | undefined {
   const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } })
     .process;
@@ -30,6 +33,7 @@ export interface ResourceLimits {
   stackSizeMb?: number;
 }
 
+/** Starts `worker` with `init`; `events.gone` fires once when it has stopped. @internal */
 export function spawnThread(
   worker: URL | string,
   init: WorkerInit,
@@ -62,7 +66,7 @@ function spawnNode(
     w = new wt.Worker(worker, { workerData: init, resourceLimits });
   } catch (cause) {
     // A bad path throws here; report it like any other failed start.
-    queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${(cause as Error).message}`, cause));
+    queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${messageOf(cause)}`, cause));
     return { terminate() {} };
   }
   let lastError: unknown;
@@ -72,7 +76,7 @@ function spawnNode(
   w.on('exit', (code) => {
     const why =
       lastError !== undefined
-        ? `threw an uncaught error: ${(lastError as Error)?.message ?? String(lastError)}`
+        ? `threw an uncaught error: ${messageOf(lastError)}`
         : `exited with code ${code}`;
     gone(why, lastError);
   });
@@ -117,7 +121,7 @@ function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents):
     // so both platforms behave alike and its task is settled.
     ev.preventDefault();
     const cause: unknown = ev.error ?? new Error(ev.message || 'the worker script failed to load or threw');
-    const message = (cause as Error)?.message ?? String(cause);
+    const message = messageOf(cause);
     failure = { why: ready ? `threw an uncaught error: ${message}` : `failed to start: ${message}`, cause };
     stop();
   });
