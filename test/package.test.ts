@@ -33,9 +33,9 @@ describe('the packed package', () => {
       if (typeof target === 'string') continue;
       for (const path of Object.values(target)) expect(files, path).toContain(path.replace(/^\.\//, ''));
     }
-    expect(files).toContain('dist/kernel-wasm.js');
+    expect(files).toContain('dist/kernel/wasm.js');
     expect(files.some((f) => f.startsWith('assembly/') || f.startsWith('test/') || f.startsWith('ts/'))).toBe(false);
-    expect(readFileSync(join(dir, 'node_modules/wasmq/dist/kernel-wasm.js'), 'utf8')).toMatch(/KERNEL_WASM_BASE64 = 'AGFzbQ/);
+    expect(readFileSync(join(dir, 'node_modules/wasmq/dist/kernel/wasm.js'), 'utf8')).toMatch(/KERNEL_WASM_BASE64 = 'AGFzbQ/);
   });
 
   it('works in Node from a fresh project: a worker pushes, the main thread pops', () => {

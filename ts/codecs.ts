@@ -16,7 +16,7 @@ export interface Codec<T> {
 /** The built-in codec names; 'bytes' carries Uint8Array values as they are. */
 export type CodecName = 'bytes' | 'string' | 'json';
 
-/** How a queue moves values of type T in and out of shared memory. */
+/** @internal How a queue moves values of type T in and out of shared memory. */
 export interface WireCodec<T> {
   readonly name: CodecName | 'custom';
   /**
@@ -45,14 +45,15 @@ function probe(fn: () => void): boolean {
   }
 }
 const sharedProbe = () => new Uint8Array(new SharedArrayBuffer(8));
-/** Node: true. Chromium, Firefox: false ("must not be shared"). */
+/** @internal Node: true. Chromium, Firefox: false ("must not be shared"). */
 export const canEncodeIntoShared =
   typeof SharedArrayBuffer !== 'undefined' && probe(() => encoder.encodeInto('a', sharedProbe()));
-/** Node: true. Chromium, Firefox: false. */
+/** @internal Node: true. Chromium, Firefox: false. */
 export const canDecodeShared =
   typeof SharedArrayBuffer !== 'undefined' && probe(() => decoder.decode(sharedProbe()));
 
 
+/** @internal */
 export const bytesCodec: WireCodec<Uint8Array> = {
   name: 'bytes',
   encodeInto(value, view) {
@@ -85,6 +86,7 @@ function checkString(value: unknown): string {
   return value;
 }
 
+/** @internal */
 export const stringCodec: WireCodec<string> = {
   name: 'string',
   encodeInto(value, view) {
@@ -124,6 +126,7 @@ function stringifyJson(value: unknown): string {
   return text;
 }
 
+/** @internal */
 export const jsonCodec: WireCodec<unknown> = {
   name: 'json',
   encodeInto(value, view) {
@@ -151,7 +154,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Wraps a user codec, turning its failures into CodecError. */
+/** @internal Wraps a user codec, turning its failures into CodecError. */
 export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
   if (!codec || typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
     throw new TypeError(
@@ -195,7 +198,7 @@ export function customCodec<T>(codec: Codec<T>): WireCodec<T> {
   return wire;
 }
 
-/** Resolves a codec option to its wire codec. */
+/** @internal Resolves a codec option to its wire codec. */
 export function resolveCodec<T>(option: CodecName | Codec<T> | undefined): WireCodec<T> {
   switch (option) {
     case undefined:

@@ -58,8 +58,8 @@ export class SharedChannel {
       kind: 'wasmq.port', version: PORT_HANDLE_VERSION, inbound: oneToTwo.handle, outbound: twoToOne.handle,
       lane: lane.port2, pollMs,
     };
-    this.port1 = new SharedPort(handle1, { inbound: twoToOne, outbound: oneToTwo });
+    this.port1 = SharedPort.open(handle1, { inbound: twoToOne, outbound: oneToTwo });
     // port2 usually goes to another thread: it attaches its own queues on first use.
-    this.port2 = new SharedPort(handle2);
+    this.port2 = SharedPort.open(handle2);
   }
 }

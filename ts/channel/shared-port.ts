@@ -23,7 +23,8 @@ import { TransferLane, type LaneMessage } from './transfer-lane.js';
 type Handler = ((this: SharedPort, event: MessageEvent) => unknown) | null;
 
 /** The queues a port works on, attached on first use. */
-interface Wiring {
+/** @internal */
+export interface Wiring {
   readonly inbound: Queue<Uint8Array>;
   readonly outbound: Queue<Uint8Array>;
 }
@@ -68,13 +69,17 @@ export class SharedPort extends EventTarget {
   #onmessage: Handler = null;
   #onmessageerror: Handler = null;
 
-  /** @internal Use new SharedChannel() or attachPort(handle). */
-  constructor(handle: SharedPortHandle, wiring?: Wiring) {
+  private constructor(handle: SharedPortHandle, wiring?: Wiring) {
     super();
     this.handle = handle;
     this.transfer = [handle.lane];
     this.#lane = new TransferLane(handle.lane);
     this.#wiring = wiring;
+  }
+
+  /** @internal The one way ports are made: new SharedChannel() and attachPort(handle) call it. */
+  static open(handle: SharedPortHandle, wiring?: Wiring): SharedPort {
+    return new SharedPort(handle, wiring);
   }
 
   /**
@@ -200,5 +205,5 @@ export class SharedPort extends EventTarget {
 /** Attaches to one end of a SharedChannel from its handle (posted from another thread, or the same one). */
 export function attachPort(handle: SharedPortHandle): SharedPort {
   checkPortHandle(handle);
-  return new SharedPort(handle);
+  return SharedPort.open(handle);
 }

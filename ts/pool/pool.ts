@@ -58,7 +58,7 @@ export class Pool<I = unknown, O = unknown> {
   #closing: Promise<void> | undefined;
   #broken: WorkerStartError | undefined;
 
-  /** @internal Use createPool. */
+  /** Starts a pool: the same as createPool(options). */
   constructor(options: PoolOptions) {
     const config = parsePoolOptions(options);
     this.threads = config.threads;

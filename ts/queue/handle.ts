@@ -13,7 +13,7 @@ export interface QueueHandle<T = any> {
   readonly version: number;
   readonly memory: WebAssembly.Memory;
   readonly module: WebAssembly.Module;
-  readonly codec: CodecKind;
+  readonly codec: CodecName | 'custom';
   /** Type-level only (never set): lets attachQueue(q.handle) infer the value type. */
   readonly __valueType?: T;
 }
@@ -23,14 +23,14 @@ export interface AttachOptions<T> {
   codec?: CodecName | Codec<T>;
 }
 
-/** The handle of the queue a Kernel serves. */
+/** @internal The handle of the queue a Kernel serves. */
 export function handleOf<T>(kernel: Kernel): QueueHandle<T> {
   return { kind: 'wasmq.queue', version: LAYOUT_VERSION, memory: kernel.memory, module: kernel.module, codec: kernel.codec };
 }
 
 const notAHandle = (why: string) => new TypeError(`not a wasmq queue handle: ${why}`);
 
-/** Validates `handle` and attaches this thread to its queue. Throws a TypeError that says what is wrong. */
+/** @internal Validates `handle` and attaches this thread to its queue. Throws a TypeError that says what is wrong. */
 export function openHandle<T>(handle: unknown, options: AttachOptions<T>): { kernel: Kernel; codec: WireCodec<T> } {
   if (handle === null || typeof handle !== 'object') {
     throw new TypeError(`attachQueue expects a queue handle (queue.handle); got ${describeValue(handle)}`);

@@ -47,7 +47,7 @@ function powerOfTwoOption(name: string, value: unknown, fallback: number, min: n
   return n;
 }
 
-/** The kernel configuration these options ask for (codec aside: see resolveCodec). Throws on a bad option. */
+/** @internal The kernel configuration these options ask for (codec aside: see resolveCodec). Throws on a bad option. */
 export function queueConfig(options: QueueOptions<unknown>, codec: KernelConfig['codec']): KernelConfig {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`createQueue options must be an object; got ${String(options)}`);

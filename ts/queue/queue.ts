@@ -1,31 +1,27 @@
 // Queue<T>: the typed, thread-local face of a kernel queue in shared memory.
 //
 // Every thread (and every attachQueue call) gets its own kernel instance over
-// the same memory, plus a leased scratch area: a private staging region in
-// the shared memory. A small message is encoded into the scratch area and
-// pushed with ONE kernel call that claims, copies (memory.copy) and
-// publishes. Messages too large for the scratch area take the two-phase path
-// (claim → copy from JS straight into the ring → publish), which copies once.
-//
-// Every call is built on one attempt: #pushOnce / #popOnce. The try variants
-// make it once; the blocking and async variants retry it through
-// #retrySync / #retryAsync, which park on the kernel's wake words (ts/wait.ts).
-import { BUSY, CLOSED, EMPTY, FULL, OVERSIZE, RECLAIMED, TOO_BIG, Kernel, type KernelStats, type Scratch } from '../kernel/kernel.js';
-import { bytesCodec, resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
+// the same memory and its own Transfer (transfer.ts): a leased scratch area
+// and one attempt of each kind of byte transfer. Queue adds the codec,
+// argument checks, and the one retry loop: the try variants make one
+// attempt; the blocking and async variants retry it through #retrySync /
+// #retryAsync, which park on the kernel's wake words (ts/wait.ts).
+import { BUSY, CLOSED, RECLAIMED, Kernel } from '../kernel/kernel.js';
+import { resolveCodec, type Codec, type WireCodec } from '../codecs.js';
 import { QueueClosedError, TimeoutError } from '../errors.js';
 import { assertCanBlock, assertSharedMemory } from '../environment.js';
 import { parkAsync, waitAsync, waitSync, type ParkOptions, type WakeWord } from '../wait.js';
 import { handleOf, openHandle, type AttachOptions, type QueueHandle } from './handle.js';
 import { queueConfig, type QueueOptions } from './options.js';
-import { packRecords, RecordReader } from './records.js';
-import { StallWatch } from './stall.js';
+import { packRecords } from './records.js';
+import { DRAINED, NONE, Transfer, type Attempt } from './transfer.js';
 
 export interface WaitOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-export interface QueueStats extends KernelStats {
+export interface QueueStats {
   /** Producer claims declared dead (stalled past stallTimeoutMs) and skipped. */
   readonly reclaimedWrites: number;
   /** Messages whose consumer was declared dead while holding them (lost). */
@@ -33,17 +29,6 @@ export interface QueueStats extends KernelStats {
   /** Producers that were only slow, found their claim reclaimed, and pushed again. */
   readonly retriedWrites: number;
 }
-
-/** What one pop attempt found when it found no value. */
-const NONE = Symbol('none');
-const DRAINED = Symbol('drained');
-type Attempt<T> = T | typeof NONE | typeof DRAINED;
-
-/** Gives a thread's scratch area back when its Queue object is collected. */
-const leases = new FinalizationRegistry<{ kernel: Kernel; scratch: Scratch }>(({ kernel, scratch }) =>
-  kernel.releaseScratch(scratch),
-);
-const NO_SCRATCH: Scratch = { index: -1, offset: 0, bytes: 0 };
 
 function deadlineOf(timeoutMs: number | undefined, operation: string): number {
   if (timeoutMs === undefined) return Infinity;
@@ -76,28 +61,17 @@ export class Queue<T = Uint8Array> {
   readonly handle: QueueHandle<T>;
 
   readonly #k: Kernel;
-  readonly #ops: Kernel['ops'];
-  readonly #u8: Uint8Array;
+  readonly #t: Transfer;
   readonly #codec: WireCodec<T>;
-  readonly #stalls: StallWatch;
-  #scratch: Scratch;
-  #scratchView: Uint8Array;
-  /** A message this thread took but could not hand over (see tryPopInto). */
-  #stash: Uint8Array | undefined;
 
   private constructor(kernel: Kernel, codec: WireCodec<T>) {
     this.#k = kernel;
-    this.#ops = kernel.ops;
-    this.#u8 = kernel.u8;
     this.#codec = codec;
+    this.#t = new Transfer(kernel, this);
     this.handle = handleOf<T>(kernel);
     this.capacity = kernel.capacity;
     this.slotBytes = kernel.slotBytes;
     this.maxMessageBytes = kernel.maxMessageBytes;
-    this.#stalls = new StallWatch(kernel);
-    this.#scratch = kernel.leaseScratch() ?? NO_SCRATCH;
-    if (this.#scratch !== NO_SCRATCH) leases.register(this, { kernel, scratch: this.#scratch }, this);
-    this.#scratchView = this.#u8.subarray(this.#scratch.offset, this.#scratch.offset + this.#scratch.bytes);
   }
 
   /** @internal The one way Queues are made: createQueue and attachQueue call it. */
@@ -122,7 +96,7 @@ export class Queue<T = Uint8Array> {
 
   /** Wakes every waiter; later pushes throw QueueClosedError; pops drain what is left. Idempotent. */
   close(): void {
-    this.#ops.close();
+    this.#k.ops.close();
   }
 
   /**
@@ -131,31 +105,28 @@ export class Queue<T = Uint8Array> {
    * The Queue keeps working, through the slower two-phase path.
    */
   detach(): void {
-    if (this.#scratch === NO_SCRATCH) return;
-    leases.unregister(this);
-    this.#k.releaseScratch(this.#scratch);
-    this.#scratch = NO_SCRATCH;
-    this.#scratchView = this.#u8.subarray(0, 0);
+    this.#t.detach();
   }
 
   // ---------------------------------------------------------------- push
 
   /** Pushes `value` if there is room now. Returns false when full. */
   tryPush(value: T): boolean {
-    const encoded = this.#codec.encodeInto(value, this.#scratchView);
+    const t = this.#t;
+    const encoded = this.#codec.encodeInto(value, t.scratchView);
     if (typeof encoded === 'number') {
-      this.#checkSize(encoded);
-      return this.#pushed(this.#ops.tryPush(this.#scratch.offset, encoded));
+      t.checkSize(encoded);
+      return t.pushed(t.ops.tryPush(t.scratch.offset, encoded));
     }
-    this.#checkSize(encoded.length);
-    return this.#pushed(this.#pushTwoPhase(encoded));
+    t.checkSize(encoded.length);
+    return t.pushed(t.pushTwoPhase(encoded));
   }
 
   /** Pushes raw bytes, bypassing the codec (no allocation). Returns false when full. */
   tryPushFrom(source: Uint8Array): boolean {
     if (!(source instanceof Uint8Array)) throw new TypeError('tryPushFrom takes a Uint8Array');
-    this.#checkSize(source.length);
-    return this.#pushOnce(source);
+    this.#t.checkSize(source.length);
+    return this.#t.pushOnce(source);
   }
 
   /** Pushes, blocking the thread while the queue is full. */
@@ -163,14 +134,14 @@ export class Queue<T = Uint8Array> {
     const deadline = this.#blocking('push', 'pushAsync', timeoutMs);
     if (this.tryPush(value)) return;
     const bytes = this.#codec.encode(value); // once; each retry only copies
-    this.#retrySync('push', this.#k.notFull, () => this.#pushOnce(bytes), deadline, timeoutMs);
+    this.#retrySync('push', this.#k.notFull, () => this.#t.pushOnce(bytes), deadline, timeoutMs);
   }
 
   /** Pushes raw bytes (bypassing the codec, no allocation), blocking the thread while the queue is full. */
   pushFrom(source: Uint8Array, timeoutMs?: number): void {
     const deadline = this.#blocking('pushFrom', 'pushAsync', timeoutMs);
     if (this.tryPushFrom(source)) return;
-    this.#retrySync('pushFrom', this.#k.notFull, () => this.#pushOnce(source), deadline, timeoutMs);
+    this.#retrySync('pushFrom', this.#k.notFull, () => this.#t.pushOnce(source), deadline, timeoutMs);
   }
 
   /** Pushes without blocking the thread: waits with Atomics.waitAsync while full. */
@@ -180,7 +151,7 @@ export class Queue<T = Uint8Array> {
     const deadline = deadlineOf(timeoutMs, 'pushAsync');
     if (this.tryPush(value)) return;
     const bytes = this.#codec.encode(value);
-    await this.#retryAsync('pushAsync', this.#k.notFull, () => this.#pushOnce(bytes), deadline, timeoutMs, signal);
+    await this.#retryAsync('pushAsync', this.#k.notFull, () => this.#t.pushOnce(bytes), deadline, timeoutMs, signal);
   }
 
   /**
@@ -190,21 +161,22 @@ export class Queue<T = Uint8Array> {
    */
   pushBatch(values: readonly T[]): number {
     if (!Array.isArray(values)) throw new TypeError('pushBatch takes an array of values');
+    const t = this.#t;
     const encoded: Uint8Array[] = new Array(values.length);
     for (let i = 0; i < values.length; i++) {
       encoded[i] = this.#codec.encode(values[i]);
-      this.#checkSize(encoded[i].length);
+      t.checkSize(encoded[i].length);
     }
     let pushed = 0;
     while (pushed < encoded.length) {
-      let count = packRecords(this.#k, this.#scratch, encoded, pushed);
+      let count = packRecords(this.#k, t.scratch, encoded, pushed);
       let r: number;
       if (count === 0) {
         // Too large for a scratch record: push it on its own.
-        r = this.#pushBytes(encoded[pushed]);
+        r = t.pushBytes(encoded[pushed]);
         count = 1;
       } else {
-        r = this.#ops.pushBatch(this.#scratch.offset, count);
+        r = t.ops.pushBatch(t.scratch.offset, count);
       }
       if (r > 0) {
         pushed += r;
@@ -213,7 +185,7 @@ export class Queue<T = Uint8Array> {
       }
       if (r === RECLAIMED) continue;
       if (r === CLOSED && pushed === 0) throw new QueueClosedError();
-      if (r === BUSY) this.#stalls.suspectConsumer();
+      if (r === BUSY) t.stalls.suspectConsumer();
       break;
     }
     return pushed;
@@ -223,7 +195,7 @@ export class Queue<T = Uint8Array> {
 
   /** Pops a message if there is one; undefined when empty (or closed and drained). */
   tryPop(): T | undefined {
-    const v = this.#popOnce();
+    const v = this.#t.popOnce(this.#codec);
     return v === NONE || v === DRAINED ? undefined : v;
   }
 
@@ -234,17 +206,18 @@ export class Queue<T = Uint8Array> {
    */
   tryPopInto(target: Uint8Array, offset = 0): number {
     checkTarget(target, offset, 'tryPopInto');
-    return this.#popIntoOnce(target, offset);
+    return this.#t.popInto(target, offset);
   }
 
   /** Pops, blocking the thread while the queue is empty. Throws QueueClosedError once closed and drained. */
   pop(timeoutMs?: number): T {
     const deadline = this.#blocking('pop', 'popAsync', timeoutMs);
-    const first = this.#popOnce(); // fast path: no closure when a message is there
-    if (first !== NONE) return this.#valueOrDrained(first);
-    let value: T;
-    this.#retrySync('pop', this.#k.notEmpty, () => this.#took((value = this.#popOnce() as T)), deadline, timeoutMs);
-    return value!;
+    const t = this.#t;
+    const first = t.popOnce(this.#codec); // fast path: no closure when a message is there
+    if (first !== NONE) return valueOrDrained(first);
+    let value: Attempt<T> = NONE;
+    this.#retrySync('pop', this.#k.notEmpty, () => took((value = t.popOnce(this.#codec))), deadline, timeoutMs);
+    return value as T;
   }
 
   /**
@@ -256,12 +229,13 @@ export class Queue<T = Uint8Array> {
   popInto(target: Uint8Array, offset = 0, timeoutMs?: number): number {
     const deadline = this.#blocking('popInto', 'popAsync', timeoutMs);
     checkTarget(target, offset, 'popInto');
-    let n = this.#popIntoOnce(target, offset);
+    const t = this.#t;
+    let n = t.popInto(target, offset);
     if (n >= 0) return n;
     const attempt = () => {
-      n = this.#popIntoOnce(target, offset);
+      n = t.popInto(target, offset);
       if (n >= 0) return true;
-      if (this.#drained()) throw new QueueClosedError('the queue is closed and drained');
+      if (t.drained()) throw new QueueClosedError('the queue is closed and drained');
       return false;
     };
     this.#retrySync('popInto', this.#k.notEmpty, attempt, deadline, timeoutMs);
@@ -273,38 +247,20 @@ export class Queue<T = Uint8Array> {
     const { timeoutMs, signal } = options;
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'popAsync');
-    const first = this.#popOnce();
-    if (first !== NONE) return this.#valueOrDrained(first);
-    let value: T;
-    const attempt = () => this.#took((value = this.#popOnce() as T));
+    const t = this.#t;
+    const first = t.popOnce(this.#codec);
+    if (first !== NONE) return valueOrDrained(first);
+    let value: Attempt<T> = NONE;
+    const attempt = () => took((value = t.popOnce(this.#codec)));
     await this.#retryAsync('popAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
-    return value!;
+    return value as T;
   }
 
   /** Pops up to `max` messages that are there now, taking each group with one atomic step. */
   popBatch(max: number): T[] {
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`popBatch max must be an integer >= 0; got ${max}`);
     const out: T[] = [];
-    const scratch = this.#scratch;
-    while (out.length < max) {
-      if (this.#stash) {
-        out.push(this.#codec.decode(this.#takeStash()));
-        continue;
-      }
-      const n = this.#ops.popBatch(scratch.offset, scratch.bytes, max - out.length);
-      if (n > 0) {
-        this.#readRecords(n, out);
-        continue;
-      }
-      if (n === TOO_BIG) {
-        const v = this.#popTwoPhase();
-        if (v === NONE || v === DRAINED) break;
-        out.push(v);
-        continue;
-      }
-      if (n === BUSY) this.#stalls.suspectProducer();
-      break;
-    }
+    this.#t.popBatch(this.#codec, max, out);
     return out;
   }
 
@@ -339,7 +295,7 @@ export class Queue<T = Uint8Array> {
 
   /** Retries `attempt`, blocking the thread on `word` meanwhile; TimeoutError at the deadline. */
   #retrySync(operation: string, word: WakeWord, attempt: () => boolean, deadline: number, timeoutMs?: number): void {
-    if (!waitSync(word, attempt, deadline, this.#stalls.tickMs)) throw new TimeoutError(operation, timeoutMs!);
+    if (!waitSync(word, attempt, deadline, this.#t.stalls.tickMs)) throw new TimeoutError(operation, timeoutMs!);
   }
 
   /** Retries `attempt`, parking asynchronously on `word` meanwhile; TimeoutError at the deadline. */
@@ -347,174 +303,22 @@ export class Queue<T = Uint8Array> {
     operation: string, word: WakeWord, attempt: () => boolean, deadline: number, timeoutMs: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    if (!(await waitAsync(word, attempt, deadline, this.#stalls.tickMs, signal))) {
+    if (!(await waitAsync(word, attempt, deadline, this.#t.stalls.tickMs, signal))) {
       throw new TimeoutError(operation, timeoutMs!);
     }
   }
+}
 
-  /** For a pop attempt: true if it took a value, false if none yet; throws once drained. */
-  #took(v: Attempt<T>): boolean {
-    if (v === NONE) return false;
-    this.#valueOrDrained(v);
-    return true;
-  }
+/** For a pop attempt: true if it took a value, false if none yet; throws once drained. */
+function took<T>(v: Attempt<T>): boolean {
+  if (v === NONE) return false;
+  valueOrDrained(v);
+  return true;
+}
 
-  #valueOrDrained(v: T | typeof DRAINED): T {
-    if (v === DRAINED) throw new QueueClosedError('the queue is closed and drained');
-    return v;
-  }
-
-  // ---------------------------------------------------------------- one attempt
-
-  #checkSize(len: number): void {
-    if (len > this.maxMessageBytes) {
-      throw new RangeError(
-        `message of ${len} bytes is larger than this queue's maxMessageBytes (${this.maxMessageBytes}); nothing was pushed`,
-      );
-    }
-  }
-
-  /** One push attempt of bytes in private memory: true (pushed) or false (no room); throws when closed. */
-  #pushOnce(bytes: Uint8Array): boolean {
-    return this.#pushed(this.#pushBytes(bytes));
-  }
-
-  /** Maps a kernel push result to true (pushed) / false (no room); throws when closed. */
-  #pushed(r: number): boolean {
-    if (r > 0) return true;
-    if (r === FULL) return false;
-    if (r === BUSY) {
-      this.#stalls.suspectConsumer();
-      return false;
-    }
-    if (r === CLOSED) throw new QueueClosedError();
-    if (r === OVERSIZE) this.#checkSize(Infinity);
-    throw new Error(`wasmq kernel returned unexpected push result ${r}`);
-  }
-
-  /** Pushes bytes that live in private memory. Returns a kernel result. */
-  #pushBytes(bytes: Uint8Array): number {
-    if (bytes.length <= this.#scratch.bytes) {
-      this.#u8.set(bytes, this.#scratch.offset);
-      return this.#ops.tryPush(this.#scratch.offset, bytes.length);
-    }
-    return this.#pushTwoPhase(bytes);
-  }
-
-  /** Claim in the kernel, copy from JS straight into the ring, publish. */
-  #pushTwoPhase(bytes: Uint8Array): number {
-    for (;;) {
-      const pos = this.#ops.claimWrite(bytes.length);
-      if (pos < 0) return pos;
-      this.#k.copyIn(pos, bytes);
-      const r = this.#ops.publishWrite(pos, bytes.length);
-      if (r !== RECLAIMED) return r;
-    }
-  }
-
-  /** One non-blocking pop attempt: a value, NONE (empty) or DRAINED. */
-  #popOnce(): Attempt<T> {
-    if (this.#stash) return this.#codec.decode(this.#takeStash());
-    const scratch = this.#scratch;
-    const r = this.#ops.tryPop(scratch.offset, scratch.bytes);
-    if (r >= 0) return this.#codec.decodeAt(this.#u8, scratch.offset, r);
-    if (r === TOO_BIG) return this.#popTwoPhase();
-    return this.#noMessage(r);
-  }
-
-  /** What a failed pop result means; BUSY is timed as a possible dead producer. */
-  #noMessage(r: number): typeof NONE | typeof DRAINED {
-    if (r === BUSY) this.#stalls.suspectProducer();
-    return r === CLOSED ? DRAINED : NONE;
-  }
-
-  /** Claim the head message in the kernel, copy it out from JS, release. */
-  #popTwoPhase(): Attempt<T> {
-    for (;;) {
-      const pos = this.#ops.claimRead();
-      if (pos < 0) return this.#noMessage(pos);
-      const len = this.#ops.readLength(pos);
-      const bytes = len < 0 ? undefined : this.#k.sliceOut(pos, len);
-      if (this.#ops.releaseRead(pos) < 0 || bytes === undefined) continue; // reclaimed mid-copy: torn, dropped
-      return this.#codec.decode(bytes);
-    }
-  }
-
-  /** One raw pop attempt into `target`: the length, or -1 when empty. */
-  #popIntoOnce(target: Uint8Array, offset: number): number {
-    const room = target.length - offset;
-    const scratch = this.#scratch;
-    for (;;) {
-      if (this.#stash) return this.#unstashInto(target, offset, room);
-      const r = this.#ops.tryPop(scratch.offset, Math.min(room, scratch.bytes));
-      if (r >= 0) {
-        this.#k.copyScratch(scratch.offset, r, target, offset);
-        return r;
-      }
-      if (r !== TOO_BIG) {
-        this.#noMessage(r);
-        return -1;
-      }
-      const hint = this.#ops.headLength();
-      if (hint > room) {
-        throw new RangeError(`the next message is ${hint} bytes, but target has room for ${room} (from offset ${offset})`);
-      }
-      const pos = this.#ops.claimRead();
-      if (pos < 0) continue;
-      const len = this.#ops.readLength(pos);
-      if (len > room) {
-        // Another consumer took the one we measured; this one is larger. It
-        // is ours now, so it must not be dropped: keep it for the next pop.
-        const bytes = this.#k.sliceOut(pos, len);
-        if (this.#ops.releaseRead(pos) < 0) continue;
-        this.#stash = bytes;
-        throw new RangeError(`the next message is ${len} bytes, but target has room for ${room}; it is kept for the next pop`);
-      }
-      if (len >= 0) this.#k.copyOut(pos, len, target, offset);
-      if (this.#ops.releaseRead(pos) < 0 || len < 0) continue; // reclaimed mid-copy: torn, dropped
-      return len;
-    }
-  }
-
-  #unstashInto(target: Uint8Array, offset: number, room: number): number {
-    const bytes = this.#stash!;
-    if (bytes.length > room) {
-      throw new RangeError(`the next message is ${bytes.length} bytes, but target has room for ${room}; it is kept for the next pop`);
-    }
-    this.#stash = undefined;
-    target.set(bytes, offset);
-    return bytes.length;
-  }
-
-  #takeStash(): Uint8Array {
-    const bytes = this.#stash!;
-    this.#stash = undefined;
-    return bytes;
-  }
-
-  /** Closed, and every claimed slot taken: nothing more can ever be popped. */
-  #drained(): boolean {
-    return this.#k.closed && this.#k.usedCells === 0 && this.#stash === undefined;
-  }
-
-  /** Decodes the n records popBatch wrote into the scratch area, appending them to `out`. */
-  #readRecords(n: number, out: T[]): void {
-    const records = new RecordReader(this.#k, this.#scratch.offset, n);
-    if (this.#codec === (bytesCodec as unknown as WireCodec<T>)) {
-      // Bytes: copy the whole group out of shared memory once and hand out
-      // views of that one private buffer: one allocation per batch rather
-      // than one per message (the values share an ArrayBuffer, disjointly).
-      const start = this.#scratch.offset;
-      const views: [number, number][] = [];
-      while (records.next()) if (!records.dropped) views.push([records.payload - start, records.length]);
-      const block = this.#u8.slice(start, records.end);
-      for (const [at, len] of views) out.push(block.subarray(at, at + len) as T);
-      return;
-    }
-    while (records.next()) {
-      if (!records.dropped) out.push(this.#codec.decodeAt(this.#u8, records.payload, records.length));
-    }
-  }
+function valueOrDrained<T>(v: T | typeof DRAINED): T {
+  if (v === DRAINED) throw new QueueClosedError('the queue is closed and drained');
+  return v;
 }
 
 /** Creates a queue in a new shared memory. The codec decides the value type. */

@@ -1,0 +1,183 @@
+// init() validates the geometry it is given and writes the magic word last;
+// attach() reports why a memory is not a queue; scratch leases.
+import { describe, expect, it } from 'vitest';
+import { instantiateKernel, kernelModule } from '../../dist/kernel/module.js';
+import { L, RawQueue, layoutOf, pagesFor, pattern, sharedMemory, writeGeometry, type Layout } from './support.js';
+
+const GOOD = layoutOf({ capacity: 8, slotBytes: 16, maxMessageBytes: 64, scratchBytes: 64, scratchAreas: 2 });
+
+/** A memory of `pages` pages whose header holds `g`, and a fresh instance over it. */
+function header(g: Layout, pages = pagesFor(g.total)) {
+  const memory = sharedMemory(pages);
+  writeGeometry(memory, g);
+  const ops = instantiateKernel(kernelModule(), memory);
+  const u32 = new Uint32Array(memory.buffer);
+  return { memory, ops, u32 };
+}
+
+const attachStatus = (memory: WebAssembly.Memory) => instantiateKernel(kernelModule(), memory).attach();
+
+describe('init validates the geometry it was given', () => {
+  const refusals: [string, Partial<Layout>, number?][] = [
+    ['a capacity that is not a power of two', { capacity: 6 }],
+    ['a capacity below 2', { capacity: 1, maxMessageBytes: 16 }],
+    ['a slot size that is not a power of two', { slotBytes: 12 }],
+    ['a slot size below 8', { slotBytes: 4, maxMessageBytes: 32 }],
+    ['a cell array that starts inside the fixed header', { cells: L.FIXED_HEADER_BYTES - 128 }],
+    ['a cell array that overlaps the data ring', { data: GOOD.cells + 8 * L.CELL_BYTES - 8 }],
+    ['a data ring that runs past totalBytes', { total: GOOD.data + 8 * 16 - 1, scratch: 0, scratchCount: 0 }],
+    ['maxMessageBytes larger than the ring', { maxMessageBytes: 8 * 16 + 1 }],
+    ['scratch areas that run past totalBytes', { scratchBytes: GOOD.total - GOOD.scratch }],
+    ['more scratch areas than the lease table holds', { scratchCount: L.MAX_SCRATCH_AREAS + 1, scratchBytes: 0 }],
+    ['a totalBytes larger than the memory (too-small memory)', { total: 65536 + 8 }, 1],
+  ];
+
+  for (const [what, change, pages] of refusals) {
+    it(`refuses ${what} with ATTACH_INCONSISTENT and leaves no magic word`, () => {
+      const { memory, ops, u32 } = header({ ...GOOD, ...change }, pages);
+      expect(ops.init(0)).toBe(L.ATTACH_INCONSISTENT);
+      expect(u32[L.OFF_MAGIC >> 2]).toBe(0);
+      expect(attachStatus(memory)).toBe(L.ATTACH_NO_MAGIC);
+    });
+  }
+
+  it('accepts every limit exactly at its bound (maxMessage = ring, data right after cells, scratch ending at total = memory)', () => {
+    const g = { ...GOOD, maxMessageBytes: 8 * 16, data: GOOD.cells + 8 * L.CELL_BYTES };
+    g.scratch = g.data + 8 * 16;
+    g.scratchBytes = (65536 - g.scratch) / 2;
+    g.total = 65536;
+    const { ops, u32 } = header(g, 1);
+    expect(ops.init(0)).toBe(L.ATTACH_OK);
+    expect(u32[L.OFF_MAGIC >> 2]).toBe(L.MAGIC);
+    expect(u32[L.OFF_VERSION >> 2]).toBe(L.LAYOUT_VERSION);
+    // and the queue works: a message as large as the whole ring goes through
+    const src = g.scratch;
+    const dst = g.scratch + g.scratchBytes;
+    new Uint8Array(u32.buffer).set(pattern(128, 5), src);
+    expect(ops.tryPush(src, 128)).toBe(1);
+    expect(ops.tryPop(dst, g.scratchBytes)).toBe(128);
+    expect(new Uint8Array(u32.buffer).slice(dst, dst + 128)).toEqual(pattern(128, 5));
+  });
+
+  it('accepts the smallest capacity (2) and slot size (8)', () => {
+    const g = layoutOf({ capacity: 2, slotBytes: 8, scratchBytes: 64, scratchAreas: 2 });
+    const { ops } = header(g);
+    expect(ops.init(0)).toBe(L.ATTACH_OK);
+    expect(ops.claimWrite(16)).toBe(0); // both cells
+    expect(ops.claimWrite(1)).toBe(-L.R_FULL);
+  });
+
+  // KERNEL BUG (validation gap): loadGeometry never checks that the cell array
+  // is 8-byte aligned. init() accepts OFF_CELLS = 1028, and then every
+  // operation traps ("operation does not support unaligned accesses") on its
+  // first 64-bit atomic. Expected: ATTACH_INCONSISTENT.
+  it('KERNEL BUG: refuses a cell array that is not 8-byte aligned (its 64-bit atomics would trap)', () => {
+    const g = { ...GOOD, cells: GOOD.cells + 4 };
+    const { ops } = header(g);
+    const status = ops.init(0);
+    if (status === L.ATTACH_OK) expect(() => ops.claimWrite(4)).toThrow(/unaligned/); // what happens today
+    expect(status).toBe(L.ATTACH_INCONSISTENT);
+  });
+
+  // KERNEL BUG (validation gap): only "scratch ends by totalBytes" is checked.
+  // Scratch areas placed over the data ring (or the cells, or the header) are
+  // accepted, so staging a message there overwrites queued messages.
+  it('KERNEL BUG: refuses scratch areas that overlap the data ring', () => {
+    const { ops } = header({ ...GOOD, scratch: GOOD.data });
+    expect(ops.init(0)).toBe(L.ATTACH_INCONSISTENT);
+  });
+
+  it('KERNEL BUG: refuses scratch areas that overlap the fixed header', () => {
+    const { ops } = header({ ...GOOD, scratch: 0 });
+    expect(ops.init(0)).toBe(L.ATTACH_INCONSISTENT);
+  });
+
+  it('lays out head = tail = startPos and every cell free for its first lap (seq = its position)', () => {
+    const start = 2 ** 32 - 3;
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, startPos: start });
+    expect(q.head()).toBe(start);
+    expect(q.tailWord()).toBe(BigInt(start)); // closed bit clear
+    for (let i = 0; i < 8; i++) {
+      const p = (start + i) >>> 0;
+      expect(q.cell(p), `cell of ${p}`).toEqual({ seq: p, state: L.STATE_FREE, value: 0 });
+    }
+  });
+});
+
+describe('attach statuses', () => {
+  it('a zeroed memory has no magic: ATTACH_NO_MAGIC', () => {
+    expect(attachStatus(sharedMemory(1))).toBe(L.ATTACH_NO_MAGIC);
+  });
+
+  it('magic is written last: a memory whose geometry words are written but which was never init()ed does not attach', () => {
+    const { memory } = header(GOOD);
+    expect(attachStatus(memory)).toBe(L.ATTACH_NO_MAGIC);
+  });
+
+  it('after init, attach returns ATTACH_OK and the attached instance uses the same queue', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16 });
+    expect(attachStatus(q.memory)).toBe(L.ATTACH_OK);
+    const peer = q.peer();
+    expect(q.push(q.ops, pattern(20, 1))).toBe(1);
+    expect(q.pop(peer)).toEqual(pattern(20, 1));
+  });
+
+  it('a wrong magic word: ATTACH_NO_MAGIC', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16 });
+    q.setWord(L.OFF_MAGIC, L.MAGIC ^ 1);
+    expect(attachStatus(q.memory)).toBe(L.ATTACH_NO_MAGIC);
+  });
+
+  it('another layout version: ATTACH_OTHER_VERSION', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16 });
+    q.setWord(L.OFF_VERSION, L.LAYOUT_VERSION + 1);
+    expect(attachStatus(q.memory)).toBe(L.ATTACH_OTHER_VERSION);
+  });
+
+  const corruptions: [string, number, number][] = [
+    ['a non-power-of-two capacity', L.OFF_CAPACITY, 6],
+    ['a totalBytes beyond the memory', L.OFF_TOTAL_BYTES, 65536 * 2],
+    ['a maxMessageBytes beyond the ring', L.OFF_MAX_MESSAGE_BYTES, 8 * 16 + 1],
+    ['a data ring overlapping the cells', L.OFF_DATA, L.FIXED_HEADER_BYTES + 8],
+  ];
+  for (const [what, offset, value] of corruptions) {
+    it(`valid magic and version but ${what}: ATTACH_INCONSISTENT`, () => {
+      const q = new RawQueue({ capacity: 8, slotBytes: 16, maxMessageBytes: 64 });
+      q.setWord(offset, value);
+      expect(attachStatus(q.memory)).toBe(L.ATTACH_INCONSISTENT);
+    });
+  }
+});
+
+describe('scratch leases', () => {
+  it('hands out distinct indices up to OFF_SCRATCH_COUNT (across lease words), then -1', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 40 });
+    const a = q.peer();
+    const b = q.peer();
+    const got: number[] = [];
+    for (let i = 0; i < 40; i++) got.push((i % 2 ? a : b).leaseScratch()); // two "threads" share the table
+    expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(a.leaseScratch()).toBe(-1);
+    expect(b.leaseScratch()).toBe(-1);
+    expect(q.word(L.OFF_LEASES)).toBe(0xffffffff);
+    expect(q.word(L.OFF_LEASES + 4)).toBe(0xff);
+  });
+
+  it('releaseScratch makes exactly that area available again', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 40 });
+    for (let i = 0; i < 40; i++) expect(q.ops.leaseScratch()).toBeGreaterThanOrEqual(0);
+    q.ops.releaseScratch(33);
+    expect(q.word(L.OFF_LEASES + 4)).toBe(0xff & ~(1 << 1));
+    const peer = q.peer();
+    expect(peer.leaseScratch()).toBe(33);
+    expect(peer.leaseScratch()).toBe(-1);
+    q.ops.releaseScratch(0);
+    q.ops.releaseScratch(7);
+    expect([q.ops.leaseScratch(), q.ops.leaseScratch(), q.ops.leaseScratch()]).toEqual([0, 7, -1]);
+  });
+
+  it('a queue with no scratch areas leases none', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchAreas: 0 });
+    expect(q.ops.leaseScratch()).toBe(-1);
+  });
+});

@@ -1,0 +1,238 @@
+// One thread's byte-level access to a queue: its scratch lease, its stall
+// watch, and ONE attempt of each kind of transfer. Queue (queue.ts) builds
+// every public call from these attempts, adding codecs, validation and the
+// retry loop.
+//
+// A small message is staged in the scratch area and pushed with one kernel
+// call that claims, copies (memory.copy) and publishes. A message too large
+// for the scratch area takes the two-phase path: claim (a position token) →
+// copy from JS straight into the ring → publish the token.
+import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, type Kernel, type Scratch } from '../kernel/kernel.js';
+import type { WireCodec } from '../codecs.js';
+import { bytesCodec } from '../codecs.js';
+import { QueueClosedError } from '../errors.js';
+import { RecordReader } from './records.js';
+import { StallWatch } from './stall.js';
+
+/** What one pop attempt found when it found no value. */
+export const NONE = Symbol('none');
+export const DRAINED = Symbol('drained');
+export type Attempt<T> = T | typeof NONE | typeof DRAINED;
+
+/** Gives a thread's scratch area back when its Queue object is collected. */
+const leases = new FinalizationRegistry<{ kernel: Kernel; scratch: Scratch }>(({ kernel, scratch }) =>
+  kernel.releaseScratch(scratch),
+);
+const NO_SCRATCH: Scratch = { index: -1, offset: 0, bytes: 0 };
+
+export class Transfer {
+  readonly kernel: Kernel;
+  readonly ops: Kernel['ops'];
+  readonly stalls: StallWatch;
+  readonly maxMessageBytes: number;
+  readonly #u8: Uint8Array;
+  scratch: Scratch;
+  /** The scratch area as a view, for codecs that encode in place. */
+  scratchView: Uint8Array;
+  /** A message this thread took but could not hand over (see popInto). */
+  #stash: Uint8Array | undefined;
+
+  /** Leases a scratch area, released by detach() or when `owner` is garbage-collected. */
+  constructor(kernel: Kernel, owner: object) {
+    this.kernel = kernel;
+    this.ops = kernel.ops;
+    this.#u8 = kernel.u8;
+    this.maxMessageBytes = kernel.maxMessageBytes;
+    this.stalls = new StallWatch(kernel);
+    this.scratch = kernel.leaseScratch() ?? NO_SCRATCH;
+    if (this.scratch !== NO_SCRATCH) leases.register(owner, { kernel, scratch: this.scratch }, this);
+    this.scratchView = this.#u8.subarray(this.scratch.offset, this.scratch.offset + this.scratch.bytes);
+  }
+
+  /** Returns the scratch area; later transfers take the two-phase path. */
+  detach(): void {
+    if (this.scratch === NO_SCRATCH) return;
+    leases.unregister(this);
+    this.kernel.releaseScratch(this.scratch);
+    this.scratch = NO_SCRATCH;
+    this.scratchView = this.#u8.subarray(0, 0);
+  }
+
+  checkSize(len: number): void {
+    if (len > this.maxMessageBytes) {
+      throw new RangeError(
+        `message of ${len} bytes is larger than this queue's maxMessageBytes (${this.maxMessageBytes}); nothing was pushed`,
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- push
+
+  /** Maps a kernel push result to true (pushed) / false (no room); throws when closed. */
+  pushed(r: number): boolean {
+    if (r > 0) return true;
+    if (r === FULL) return false;
+    if (r === BUSY) {
+      this.stalls.suspectConsumer();
+      return false;
+    }
+    if (r === CLOSED) throw new QueueClosedError();
+    if (r === OVERSIZE) this.checkSize(Infinity);
+    throw new Error(`wasmq kernel returned unexpected push result ${r}`);
+  }
+
+  /** One push attempt of bytes in private memory: true (pushed) or false (no room); throws when closed. */
+  pushOnce(bytes: Uint8Array): boolean {
+    return this.pushed(this.pushBytes(bytes));
+  }
+
+  /** Pushes bytes that live in private memory. Returns a kernel result. */
+  pushBytes(bytes: Uint8Array): number {
+    if (bytes.length <= this.scratch.bytes) {
+      this.#u8.set(bytes, this.scratch.offset);
+      return this.ops.tryPush(this.scratch.offset, bytes.length);
+    }
+    return this.pushTwoPhase(bytes);
+  }
+
+  /** Claim in the kernel, copy from JS straight into the ring, publish. */
+  pushTwoPhase(bytes: Uint8Array): number {
+    for (;;) {
+      const pos = this.ops.claimWrite(bytes.length);
+      if (pos < 0) return pos;
+      this.kernel.copyIn(pos, bytes);
+      const r = this.ops.publishWrite(pos, bytes.length);
+      if (r !== RECLAIMED) return r;
+    }
+  }
+
+  // ---------------------------------------------------------------- pop
+
+  /** One pop attempt decoded with `codec`: a value, NONE (empty) or DRAINED. */
+  popOnce<T>(codec: WireCodec<T>): Attempt<T> {
+    if (this.#stash) return codec.decode(this.#takeStash());
+    const scratch = this.scratch;
+    const r = this.ops.tryPop(scratch.offset, scratch.bytes);
+    if (r >= 0) return codec.decodeAt(this.#u8, scratch.offset, r);
+    if (r === TOO_BIG) return this.popTwoPhase(codec);
+    return this.#noMessage(r);
+  }
+
+  /** Claim the head message in the kernel, copy it out from JS, release. */
+  popTwoPhase<T>(codec: WireCodec<T>): Attempt<T> {
+    for (;;) {
+      const pos = this.ops.claimRead();
+      if (pos < 0) return this.#noMessage(pos);
+      const len = this.ops.readLength(pos);
+      const bytes = len < 0 ? undefined : this.kernel.sliceOut(pos, len);
+      if (this.ops.releaseRead(pos) < 0 || bytes === undefined) continue; // reclaimed mid-copy: torn, dropped
+      return codec.decode(bytes);
+    }
+  }
+
+  /** One raw pop attempt into `target` at `offset`: the length, or -1 when empty. */
+  popInto(target: Uint8Array, offset: number): number {
+    const room = target.length - offset;
+    const scratch = this.scratch;
+    for (;;) {
+      if (this.#stash) return this.#unstashInto(target, offset, room);
+      const r = this.ops.tryPop(scratch.offset, Math.min(room, scratch.bytes));
+      if (r >= 0) {
+        this.kernel.copyScratch(scratch.offset, r, target, offset);
+        return r;
+      }
+      if (r !== TOO_BIG) {
+        this.#noMessage(r);
+        return -1;
+      }
+      const hint = this.ops.headLength();
+      if (hint > room) {
+        throw new RangeError(`the next message is ${hint} bytes, but target has room for ${room} (from offset ${offset})`);
+      }
+      const pos = this.ops.claimRead();
+      if (pos < 0) continue;
+      const len = this.ops.readLength(pos);
+      if (len > room) {
+        // Another consumer took the one we measured; this one is larger. It
+        // is ours now, so it must not be dropped: keep it for the next pop.
+        const bytes = this.kernel.sliceOut(pos, len);
+        if (this.ops.releaseRead(pos) < 0) continue;
+        this.#stash = bytes;
+        throw new RangeError(`the next message is ${len} bytes, but target has room for ${room}; it is kept for the next pop`);
+      }
+      if (len >= 0) this.kernel.copyOut(pos, len, target, offset);
+      if (this.ops.releaseRead(pos) < 0 || len < 0) continue; // reclaimed mid-copy: torn, dropped
+      return len;
+    }
+  }
+
+  /** Pops up to `max` messages that are there now into `out`, taking each group with one atomic step. */
+  popBatch<T>(codec: WireCodec<T>, max: number, out: T[]): void {
+    const scratch = this.scratch;
+    while (out.length < max) {
+      if (this.#stash) {
+        out.push(codec.decode(this.#takeStash()));
+        continue;
+      }
+      const n = this.ops.popBatch(scratch.offset, scratch.bytes, max - out.length);
+      if (n > 0) {
+        this.#readRecords(codec, n, out);
+        continue;
+      }
+      if (n === TOO_BIG) {
+        const v = this.popTwoPhase(codec);
+        if (v === NONE || v === DRAINED) break;
+        out.push(v);
+        continue;
+      }
+      if (n === BUSY) this.stalls.suspectProducer();
+      break;
+    }
+  }
+
+  /** Closed, and every claimed slot taken: nothing more can ever be popped. */
+  drained(): boolean {
+    return this.kernel.closed && this.kernel.usedCells === 0 && this.#stash === undefined;
+  }
+
+  /** What a failed pop result means; BUSY is timed as a possible dead producer. */
+  #noMessage(r: number): typeof NONE | typeof DRAINED {
+    if (r === BUSY) this.stalls.suspectProducer();
+    return r === CLOSED ? DRAINED : NONE;
+  }
+
+  #unstashInto(target: Uint8Array, offset: number, room: number): number {
+    const bytes = this.#stash!;
+    if (bytes.length > room) {
+      throw new RangeError(`the next message is ${bytes.length} bytes, but target has room for ${room}; it is kept for the next pop`);
+    }
+    this.#stash = undefined;
+    target.set(bytes, offset);
+    return bytes.length;
+  }
+
+  #takeStash(): Uint8Array {
+    const bytes = this.#stash!;
+    this.#stash = undefined;
+    return bytes;
+  }
+
+  /** Decodes the n records popBatch wrote into the scratch area, appending them to `out`. */
+  #readRecords<T>(codec: WireCodec<T>, n: number, out: T[]): void {
+    const records = new RecordReader(this.kernel, this.scratch.offset, n);
+    if (codec === (bytesCodec as unknown as WireCodec<T>)) {
+      // Bytes: copy the whole group out of shared memory once and hand out
+      // views of that one private buffer: one allocation per batch rather
+      // than one per message (the values share an ArrayBuffer, disjointly).
+      const start = this.scratch.offset;
+      const views: number[] = [];
+      while (records.next()) if (!records.dropped) views.push(records.payload - start, records.length);
+      const block = this.#u8.slice(start, records.end);
+      for (let i = 0; i < views.length; i += 2) out.push(block.subarray(views[i], views[i] + views[i + 1]) as T);
+      return;
+    }
+    while (records.next()) {
+      if (!records.dropped) out.push(codec.decodeAt(this.#u8, records.payload, records.length));
+    }
+  }
+}
