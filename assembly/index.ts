@@ -47,7 +47,7 @@ export { reclaimWrite, reclaimRead } from './reclaim';
 
 import { busyPos } from './instance';
 
-/** The position the last R_BUSY result of this instance was about. */
-export function stallPosition(): u32 {
-  return busyPos;
+/** The position the last R_BUSY result of this instance was about (an f64, like the claim tokens, so a position >= 2^31 reads as the same number). */
+export function stallPosition(): f64 {
+  return <f64>busyPos;
 }

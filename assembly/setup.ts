@@ -26,7 +26,8 @@ function loadGeometry(): u32 {
   const total = load<u32>(OFF_TOTAL_BYTES);
   if (cap < 2 || cap > (1 << 28) || (cap & (cap - 1)) != 0) return ATTACH_INCONSISTENT;
   if (slot < 8 || slot > (1 << 20) || (slot & (slot - 1)) != 0) return ATTACH_INCONSISTENT;
-  if (cellsOff < FIXED_HEADER_BYTES) return ATTACH_INCONSISTENT;
+  // Cells are u64 atomics: 8-byte aligned, after the fixed header, before the data ring.
+  if (cellsOff < FIXED_HEADER_BYTES || (cellsOff & 7) != 0) return ATTACH_INCONSISTENT;
   if (<u64>cellsOff + <u64>cap * CELL_BYTES > <u64>dataOff) return ATTACH_INCONSISTENT;
   const dataBytes = <u64>cap * <u64>slot;
   if (<u64>dataOff + dataBytes > <u64>total || <u64>total > bytes) return ATTACH_INCONSISTENT;
@@ -35,6 +36,11 @@ function loadGeometry(): u32 {
   const scratchBytes = load<u32>(OFF_SCRATCH_BYTES);
   const scratchCount = load<u32>(OFF_SCRATCH_COUNT);
   if (scratchCount > MAX_SCRATCH_AREAS) return ATTACH_INCONSISTENT;
+  // Scratch areas hold u32 record headers: 8-byte aligned, after the data ring, inside the memory.
+  if (scratchCount > 0) {
+    if ((scratchOff & 7) != 0 || (scratchBytes & 7) != 0) return ATTACH_INCONSISTENT;
+    if (<u64>scratchOff < <u64>dataOff + dataBytes) return ATTACH_INCONSISTENT;
+  }
   if (<u64>scratchOff + <u64>scratchBytes * <u64>scratchCount > <u64>total) return ATTACH_INCONSISTENT;
   cacheGeometry(cap, slot, maxMsg, cellsOff, dataOff);
   return ATTACH_OK;

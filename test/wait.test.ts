@@ -73,3 +73,36 @@ describe('async wake-ups', () => {
     expect([...got].sort()).toEqual(['1', '2', '3']);
   });
 });
+
+describe('without Atomics.waitAsync (forced off, as in Firefox before 145)', () => {
+  it('popAsync and pushAsync poll instead, and still see another thread\'s pushes and pops', async () => {
+    const q = createQueue({ codec: 'string', capacity: 2, slotBytes: 8 });
+    const worker = new Worker(workerUrl('../../workers/wait-fallback.mjs'), {
+      workerData: { handle: q.handle },
+      env: { ...process.env, WASMQ_FORCE_NO_WAITASYNC: '1' },
+    });
+    const messages: unknown[] = [];
+    const next = () => new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const ready = (await next()) as { hasWaitAsync: boolean };
+    expect(ready.hasWaitAsync).toBe(false); // the fallback is really in use
+    for (const m of ['a', 'b', 'c']) {
+      await sleep(30); // the worker is parked, polling
+      q.push(m);
+    }
+    const done = next();
+    // The worker fills the queue (capacity 2) and then waits for room.
+    const until = performance.now() + 5_000;
+    while (q.size < 2 && performance.now() < until) await sleep(5);
+    expect(q.size).toBe(2);
+    await sleep(30); // it is parked, polling, for room
+    expect(q.pop(1_000)).toBe('full 1');
+    messages.push(await within(done, 5_000));
+    expect(messages[0]).toEqual({ hasWaitAsync: false, popped: ['a', 'b', 'c'], pushedAfterFull: true });
+    expect([q.tryPop(), q.tryPop()]).toEqual(['full 2', 'waited']);
+    await worker.terminate();
+  });
+});
+

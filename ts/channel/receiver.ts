@@ -9,8 +9,8 @@
 //      or out): keep looking, one microtask apart. A reply to a request
 //      usually comes within microseconds, and the promise work that produces
 //      it (Comlink's, say) runs in the microtasks between our looks. Waking a
-//      parked thread costs far more (a futex or event-loop wake-up, 20-100 µs
-//      here), and a macrotask poll waits behind the scheduler on busy cores;
+//      parked thread costs far more (a futex or event-loop wake-up:
+//      docs/DESIGN.md, "Waiting"), and a macrotask poll waits behind the scheduler on busy cores;
 //   3. quiet for longer: park (Queue#parkUntilPushed, i.e. ts/wait.ts's
 //      parkAsync: Atomics.waitAsync, plus a timer that keeps a Node thread
 //      alive, like a started MessagePort). No spin first, and a post on this
@@ -51,8 +51,7 @@ export class Receiver {
     this.#wake = wake;
   };
   /** Messages are popped into this one buffer and decoded before the next pop:
-   *  no allocation per message (a pop of more than 64 bytes into a fresh
-   *  array costs ~0.8 µs in V8, which allocates those off-heap). */
+   *  no allocation per message (docs/DESIGN.md, "Receive buffer"). */
   readonly #buffer: Uint8Array;
 
   constructor(queue: Queue<Uint8Array>, lane: TransferLane, pollMs: number, deliver: Delivery) {

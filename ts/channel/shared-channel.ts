@@ -16,7 +16,7 @@ export interface SharedChannelOptions {
   /** How long (ms) a receive loop keeps looking for the next message, between microtasks,
    *  after activity (a message in or out) before it parks on Atomics.waitAsync. Looking
    *  catches a reply within microseconds but keeps the thread busy (it yields a macrotask
-   *  turn every millisecond); parking is idle, but a wake-up costs 20-100 µs. Default 0.1. */
+   *  turn every millisecond); parking is idle, but a wake-up costs tens of microseconds (docs/DESIGN.md). Default 0.1. */
   pollMs?: number;
 }
 

@@ -14,9 +14,9 @@ export type TaskHandler<I = any, O = any> = (input: I) => O | PromiseLike<O>;
 
 /**
  * An idle worker spins this long on the task queue before it parks. A parked
- * worker is woken through the event loop (Atomics.waitAsync), which costs
- * ~100 µs here; a spinning one takes a task within a microsecond. This only
- * holds the worker's event loop for a fraction of a millisecond at a time.
+ * worker is woken through the event loop (Atomics.waitAsync), which costs far
+ * more than a spinning take (docs/DESIGN.md, "Waiting"). This only holds the
+ * worker's event loop for a fraction of a millisecond at a time.
  */
 const IDLE_SPIN_MS = 0.2;
 /** A sync task loop yields to the event loop this often, so timers and I/O of the task code still run. */
