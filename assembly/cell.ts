@@ -10,8 +10,9 @@
 //         maps to this cell: seq == p means "free for p's lap"; seq == p + 1
 //         means "published for p's lap"; seq == p + capacity hands the cell to
 //         the next lap.
-//  state  FREE (0), WRITING (1), READY (2) or ABANDONED (5): see layout.ts.
-//  value  WRITING / ABANDONED: the number of cells the claim spans.
+//  state  FREE (0), WRITING (1), READY (2), ABANDONED (5) or WITHDRAWN (6):
+//         see layout.ts.
+//  value  WRITING / ABANDONED / WITHDRAWN: the number of cells the claim spans.
 //         READY: the message length in bytes. FREE: 0.
 //
 // A continuation cell (the second and later cells of a multi-cell message)

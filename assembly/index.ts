@@ -9,6 +9,7 @@
 //   setup.ts     init, attach, scratch leases, close, size
 //   push.ts      the producer side: claim, copy, publish; batches
 //   pop.ts       the consumer side: take, copy, release; batches
+//   inplace.ts   in-place batches: claim/publish and take/release many at once
 //   reclaim.ts   recovering cells held by dead threads
 //   wake.ts      waking parked threads
 //
@@ -44,6 +45,7 @@ export { init, attach, leaseScratch, releaseScratch, close, isClosed, usedCells 
 export { tryPush, claimWrite, publishWrite, pushBatch } from './push';
 export { tryPop, headLength, claimRead, readLength, releaseRead, popBatch } from './pop';
 export { reclaimWrite, reclaimRead } from './reclaim';
+export { claimMany, publishMany, withdrawMany, takeMany, releaseMany } from './inplace';
 
 import { busyPos } from './instance';
 

@@ -91,6 +91,11 @@ export const STATE_WRITING: u32 = 1;
 export const STATE_READY: u32 = 2;
 /** A producer's claim that was declared dead; value = slots claimed. */
 export const STATE_ABANDONED: u32 = 5;
+/** A claim its own producer gave up (a fill that threw); value = slots
+ *  claimed. Nobody will write it, so whoever skips it may recycle it at once. */
+export const STATE_WITHDRAWN: u32 = 6;
+/** Most messages one claimMany / takeMany token can carry (see assembly/inplace.ts). */
+export const MAX_MANY: u32 = 1048576;
 
 // ---- Batch records: how pushBatch reads and popBatch writes a group. ----
 // A record is [length u32][status u32][bytes, padded to 8]. pushBatch ignores

@@ -2,7 +2,7 @@
 // cells to the next lap.
 import {
   OFF_HEAD, OFF_TAIL, RECORD_HEADER_BYTES, RECORD_STATUS, RECORD_OK, RECORD_DROPPED, VALUE_MASK,
-  STATE_FREE, STATE_READY, STATE_ABANDONED,
+  STATE_FREE, STATE_READY, STATE_ABANDONED, STATE_WITHDRAWN,
   R_EMPTY, R_CLOSED, R_BUSY, R_TOO_BIG, R_RECLAIMED,
 } from './layout';
 import { cellWord, seqOf, stateOf, valueOf } from './cell';
@@ -10,12 +10,13 @@ import { capacity, cellAt, noteBusy, slotsFor } from './instance';
 import { copyOut, pad8 } from './ring';
 import { wakeProducers } from './wake';
 import { CLOSED_BIT } from './push';
+import { recycleClaim } from './reclaim';
 
 /** A found message, packed as (length << 32 | position): non-negative, unlike a result code. */
 @inline function found(pos: u32, len: u32): i64 {
   return <i64>((<u64>len << 32) | <u64>pos);
 }
-@inline function posOf(f: i64): u32 {
+@inline export function posOf(f: i64): u32 {
   return <u32>f;
 }
 @inline function lenOf(f: i64): u32 {
@@ -26,7 +27,7 @@ import { CLOSED_BIT } from './push';
  * Looks at the cell at the head: the READY message there (found(pos, len)),
  * or a negative code (EMPTY, CLOSED, BUSY). Helps skip abandoned claims.
  */
-function peekHead(): i64 {
+export function peekHead(): i64 {
   let h = atomic.load<u32>(OFF_HEAD);
   while (true) {
     const w = atomic.load<u64>(cellAt(h));
@@ -42,6 +43,13 @@ function peekHead(): i64 {
     if (seq == h && stateOf(w) == STATE_ABANDONED) {
       // seq == h, ABANDONED: a dead producer's claim; skip its cells (anyone may).
       atomic.cmpxchg<u32>(OFF_HEAD, h, h + valueOf(w));
+      h = atomic.load<u32>(OFF_HEAD);
+      continue;
+    }
+    if (seq == h && stateOf(w) == STATE_WITHDRAWN) {
+      // seq == h, WITHDRAWN: a claim its producer gave up. Skip it, and since
+      // nobody will write it, the thread whose CAS skips it recycles it.
+      if (atomic.cmpxchg<u32>(OFF_HEAD, h, h + valueOf(w)) == h) recycleClaim(h, STATE_WITHDRAWN);
       h = atomic.load<u32>(OFF_HEAD);
       continue;
     }
@@ -93,7 +101,7 @@ function claimHead(max: u32): i64 {
  * seq-cst CAS on the first cell, which is what any producer synchronises with
  * before it can claim them. (Why not a CAS each: docs/DESIGN.md, "Release".)
  */
-function release(h: u32, len: u32): bool {
+export function release(h: u32, len: u32): bool {
   const first = cellAt(h);
   // seq == h + 1, READY: the message we took; → seq = h + cap, FREE.
   const ready = cellWord(h + 1, STATE_READY, len);

@@ -1,7 +1,7 @@
 // The producer side: claim cells at the tail, copy, publish.
 import {
   OFF_HEAD, OFF_TAIL, OFF_RETRIED_WRITES, RECORD_HEADER_BYTES,
-  STATE_FREE, STATE_WRITING, STATE_READY, STATE_ABANDONED,
+  STATE_FREE, STATE_WRITING, STATE_READY, STATE_ABANDONED, STATE_WITHDRAWN,
   R_CLOSED, R_FULL, R_BUSY, R_RECLAIMED, R_OVERSIZE,
 } from './layout';
 import { cellWord, seqOf, stateOf } from './cell';
@@ -17,12 +17,18 @@ export const CLOSED_BIT: u64 = 1 << 32;
  * not taken the message there yet) from a stall candidate (a consumer took it
  * and has not released it, or an abandoned claim still holds it).
  */
-function fullOrBusy(p: u32, w: u64): i32 {
+export function fullOrBusy(p: u32, w: u64): i32 {
   const prev = p - capacity; // the position that last used this cell
   const state = stateOf(w);
   const seq = seqOf(w);
   // seq == prev, ABANDONED: a dead producer's claim of the previous lap.
   if (seq == prev && state == STATE_ABANDONED) return noteBusy(prev, -R_BUSY);
+  // seq == prev, WITHDRAWN: a given-up claim. Before the head reaches it the
+  // queue is just full; past the head, the consumer that skipped it stopped
+  // before recycling it, so time it like any stall.
+  if (seq == prev && state == STATE_WITHDRAWN) {
+    return <i32>(atomic.load<u32>(OFF_HEAD) - prev) > 0 ? noteBusy(prev, -R_BUSY) : -R_FULL;
+  }
   if (seq == prev + 1 && state == STATE_READY) {
     // seq == prev + 1, READY, and head > prev: a consumer took the message
     // at prev and is still copying it out (or died doing so).
@@ -70,7 +76,7 @@ function claimCells(slots: u32): i64 {
  * consumer already declared the claim dead (we stalled for stallTimeoutMs
  * between claiming and getting here).
  */
-@inline function markWriting(pos: u32, slots: u32): bool {
+@inline export function markWriting(pos: u32, slots: u32): bool {
   // seq == pos, FREE: the cell is ours (we moved the tail past it).
   const free = cellWord(pos, STATE_FREE, 0);
   return atomic.cmpxchg<u64>(cellAt(pos), free, cellWord(pos, STATE_WRITING, slots)) == free;
@@ -80,7 +86,7 @@ function claimCells(slots: u32): i64 {
  * Publishes the message at `pos`. Returns false if the claim was declared
  * dead meanwhile; then the cells are recycled here and the caller retries.
  */
-function publish(pos: u32, slots: u32, len: u32): bool {
+export function publish(pos: u32, slots: u32, len: u32): bool {
   // seq == pos, WRITING: still ours. → seq = pos + 1, READY: consumers may take it.
   const writing = cellWord(pos, STATE_WRITING, slots);
   if (atomic.cmpxchg<u64>(cellAt(pos), writing, cellWord(pos + 1, STATE_READY, len)) == writing) {

@@ -5,7 +5,7 @@
 // release CAS fails, because the cell word no longer holds its claim.
 import {
   OFF_HEAD, OFF_TAIL, OFF_RECLAIMED_WRITES, OFF_RECLAIMED_READS,
-  STATE_FREE, STATE_WRITING, STATE_READY, STATE_ABANDONED,
+  STATE_FREE, STATE_WRITING, STATE_READY, STATE_ABANDONED, STATE_WITHDRAWN,
 } from './layout';
 import { cellWord, seqOf, stateOf, valueOf } from './cell';
 import { capacity, cellAt, slotsFor } from './instance';
@@ -51,8 +51,8 @@ export function reclaimRead(pos: u32): i32 {
   const c = cellAt(pos);
   const w = atomic.load<u64>(c);
   const state = stateOf(w);
-  if (seqOf(w) == pos && state == STATE_ABANDONED) {
-    return recycleAbandoned(pos) ? 1 : 0;
+  if (seqOf(w) == pos && (state == STATE_ABANDONED || state == STATE_WITHDRAWN)) {
+    return recycleClaim(pos, state) ? 1 : 0;
   }
   if (seqOf(w) != pos + 1 || state != STATE_READY) return 0;
   if (<i32>(atomic.load<u32>(OFF_HEAD) - pos) <= 0) return 0; // untaken: not stuck
@@ -70,16 +70,22 @@ export function reclaimRead(pos: u32): i32 {
   return 1;
 }
 
-/**
- * Hands an ABANDONED claim at `pos` to the next lap. The head must be past it
- * first, or consumers would see a next-lap cell at the head; so help move the
- * head if the reclaimer has not yet. Returns true if this call freed it.
- */
+/** Hands an ABANDONED claim at `pos` to the next lap (see recycleClaim). */
 export function recycleAbandoned(pos: u32): bool {
+  return recycleClaim(pos, STATE_ABANDONED);
+}
+
+/**
+ * Hands a dead claim at `pos` (ABANDONED, or WITHDRAWN by its producer) to
+ * the next lap. The head must be past it first, or consumers would see a
+ * next-lap cell at the head; so help move the head if the skipper has not
+ * yet. Returns true if this call freed it.
+ */
+export function recycleClaim(pos: u32, state: u32): bool {
   const c = cellAt(pos);
   const w = atomic.load<u64>(c);
-  // seq == pos, ABANDONED: a dead claim of `slots` cells.
-  if (seqOf(w) != pos || stateOf(w) != STATE_ABANDONED) return false;
+  // seq == pos, in `state`: a dead claim of `slots` cells.
+  if (seqOf(w) != pos || stateOf(w) != state) return false;
   const slots = valueOf(w);
   atomic.cmpxchg<u32>(OFF_HEAD, pos, pos + slots);
   // head <= pos: consumers have not skipped it yet (a batch withdrew its own
@@ -87,9 +93,10 @@ export function recycleAbandoned(pos: u32): bool {
   if (<i32>(atomic.load<u32>(OFF_HEAD) - pos) <= 0) return false;
   for (let i: u32 = 1; i < slots; i++) {
     const p = pos + i;
+    // seq == p, FREE (continuation) → seq = p + cap.
     atomic.cmpxchg<u64>(cellAt(p), cellWord(p, STATE_FREE, 0), cellWord(p + capacity, STATE_FREE, 0));
   }
-  // seq == pos, ABANDONED → seq = pos + cap, FREE.
+  // seq == pos, dead claim → seq = pos + cap, FREE.
   const ok = atomic.cmpxchg<u64>(c, w, cellWord(pos + capacity, STATE_FREE, 0)) == w;
   if (ok) wakeProducers();
   return ok;

@@ -1,7 +1,7 @@
 // SharedChannel: a drop-in MessageChannel over two wasmq queues in shared
 // memory (one per direction), plus a real MessageChannel as the transfer lane
 // for messages that need the platform (see transfer-lane.ts).
-import { createQueue } from '../queue/queue.js';
+import { createQueue } from '../queue/create.js';
 import { PORT_HANDLE_VERSION, type SharedPortHandle } from './port-handle.js';
 import { SharedPort } from './shared-port.js';
 

@@ -13,7 +13,8 @@
 // - close() stops this end's events at once, still delivers to the other end
 //   everything posted before it, and the other end then gets a 'close' event.
 //   Posting on a closed channel drops the message silently.
-import { attachQueue, type Queue } from '../queue/queue.js';
+import { attachQueue } from '../queue/create.js';
+import type { Queue } from '../queue/queue.js';
 import { checkPortHandle, type SharedPortHandle } from './port-handle.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';

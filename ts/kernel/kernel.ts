@@ -35,6 +35,12 @@ export const RECORD = {
   dropped: L.RECORD_DROPPED,
 } as const;
 export const LAYOUT_VERSION = L.LAYOUT_VERSION;
+/** Most messages one in-place batch (claimMany, takeMany) carries. */
+export const MAX_MANY = L.MAX_MANY;
+
+/** A batch token of claimMany / takeMany: the first position and the message count (assembly/inplace.ts). */
+export const batchPosition = (token: number): number => token % 4294967296;
+export const batchCount = (token: number): number => Math.floor(token / 4294967296);
 /** What the layout can express, for option validation. */
 export const LIMITS = {
   maxCapacity: 2 ** 28,
@@ -98,6 +104,7 @@ export class Kernel {
   readonly #dataStart: number;
   readonly #dataEnd: number;
   readonly #slotShift: number;
+  readonly #cellsIndex: number;
 
   private constructor(ops: KernelExports, memory: WebAssembly.Memory, module: WebAssembly.Module, codec: CodecKind) {
     this.ops = ops;
@@ -116,6 +123,7 @@ export class Kernel {
     this.#slotShift = Math.log2(this.slotBytes);
     this.#dataStart = u32[L.OFF_DATA >> 2];
     this.#dataEnd = this.#dataStart + this.capacity * this.slotBytes;
+    this.#cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
     this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC);
     this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC);
   }
@@ -221,6 +229,33 @@ export class Kernel {
       copyBytes(this.u8, at, target, offset, room);
       copyBytes(this.u8, this.#dataStart, target, offset + room, len - room);
     }
+  }
+
+  /** Whether the `len` bytes of the message at `pos` run past the ring's end (then they continue at its start). */
+  wraps(pos: number, len: number): boolean {
+    return this.dataOffset(pos) + len > this.#dataEnd;
+  }
+
+  /** Cells a message of `len` bytes spans. */
+  slotsFor(len: number): number {
+    return len === 0 ? 1 : (len + this.slotBytes - 1) >>> this.#slotShift;
+  }
+
+  /**
+   * The length of the message at `pos` that this thread took (takeMany), read
+   * from its cell word; -1 if the cell no longer holds it (reclaimed).
+   */
+  takenLength(pos: number): number {
+    const word = this.#cellWord(pos);
+    // seq == pos + 1, READY: still the message we took.
+    if (Atomics.load(this.u32, word) !== ((pos + 1) >>> 0)) return -1;
+    const info = Atomics.load(this.u32, word + 1);
+    if (info >>> L.STATE_SHIFT !== L.STATE_READY) return -1;
+    return info & L.VALUE_MASK;
+  }
+
+  #cellWord(pos: number): number {
+    return this.#cellsIndex + (pos & (this.capacity - 1)) * (L.CELL_BYTES >> 2);
   }
 
   /** Copies `len` bytes at byte offset `at` (a scratch area, not the ring) into `target` at `offset`. */

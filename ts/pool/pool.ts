@@ -2,7 +2,8 @@
 // task queue (idle workers take tasks themselves), one async loop takes
 // results off the result queue without blocking this thread, and abort,
 // close and stats act on both.
-import { createQueue, type Queue } from '../queue/queue.js';
+import { createQueue } from '../queue/create.js';
+import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, QueueClosedError, WorkerDiedError, messageOf, type WorkerStartError } from '../errors.js';
 import { POPPING, cancelIndex, controlBytes, currentIndex, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';

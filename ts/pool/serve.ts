@@ -1,7 +1,8 @@
 // The worker side of the pool: serve(handler) takes tasks off the shared task
 // queue, runs them, and pushes their results. Idle workers take tasks
 // themselves; nobody hands them over.
-import { attachQueue, type Queue } from '../queue/queue.js';
+import { attachQueue } from '../queue/create.js';
+import type { Queue } from '../queue/queue.js';
 import { QueueClosedError, messageOf } from '../errors.js';
 import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
 import { nextTask, notifyWaiters } from '../wait.js';

@@ -6,20 +6,38 @@
 // argument checks, and the one retry loop: the try variants make one
 // attempt; the blocking and async variants retry it through #retrySync /
 // #retryAsync, which park on the kernel's wake words (ts/wait.ts).
-import { BUSY, CLOSED, RECLAIMED, Kernel } from '../kernel/kernel.js';
-import { resolveCodec, type Codec, type WireCodec } from '../codecs.js';
+import { BUSY, CLOSED, MAX_MANY, RECLAIMED, Kernel } from '../kernel/kernel.js';
+import type { WireCodec } from '../codecs.js';
 import { QueueClosedError, TimeoutError } from '../errors.js';
-import { assertCanBlock, assertSharedMemory } from '../environment.js';
+import { assertCanBlock } from '../environment.js';
 import { parkAsync, waitAsync, waitSync, type ParkOptions, type WakeWord } from '../wait.js';
-import { handleOf, openHandle, type AttachOptions, type QueueHandle } from './handle.js';
-import { queueConfig, type QueueOptions } from './options.js';
+import { handleOf, type QueueHandle } from './handle.js';
+import { checkFunction, checkSignal, checkTarget, countOf, deadlineOf, lengthOf, optionsOf } from './checks.js';
+import { drainOnce, publishOnce } from './inplace.js';
 import { packRecords } from './records.js';
-import { DRAINED, NONE, Transfer, type Attempt } from './transfer.js';
+import { DRAINED, NONE, Transfer, took, valueOrDrained, type Attempt } from './transfer.js';
 
 export interface WaitOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+export interface DrainOptions {
+  /** Most messages to hand over (default: all that are there, up to 2^20). */
+  max?: number;
+  timeoutMs?: number;
+}
+
+export interface PublishOptions {
+  /** How many messages of `length` bytes (default 1, at most 2^20). */
+  count?: number;
+  timeoutMs?: number;
+}
+
+/** fill(bytes, offset, index) writes message `index` (0 .. count-1), exactly `length` bytes, at bytes[offset ...]; contiguous even where the ring wraps. */
+export type PublishFill = (bytes: Uint8Array, offset: number, index: number) => void;
+/** handler(bytes, offset, length): the message is bytes[offset, offset + length), a view of shared memory valid only during the call. */
+export type DrainHandler = (bytes: Uint8Array, offset: number, length: number) => void;
 
 export interface QueueStats {
   /** Producer claims declared dead (stalled past stallTimeoutMs) and skipped. */
@@ -28,26 +46,6 @@ export interface QueueStats {
   readonly reclaimedReads: number;
   /** Producers that were only slow, found their claim reclaimed, and pushed again. */
   readonly retriedWrites: number;
-}
-
-function deadlineOf(timeoutMs: number | undefined, operation: string): number {
-  if (timeoutMs === undefined) return Infinity;
-  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
-    throw new RangeError(`${operation} timeoutMs must be a number >= 0 (or undefined to wait forever); got ${String(timeoutMs)}`);
-  }
-  return performance.now() + timeoutMs;
-}
-
-function checkSignal(signal: AbortSignal | undefined): void {
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
-  signal?.throwIfAborted();
-}
-
-function checkTarget(target: Uint8Array, offset: number, operation: string): void {
-  if (!(target instanceof Uint8Array)) throw new TypeError(`${operation} takes a Uint8Array`);
-  if (!Number.isInteger(offset) || offset < 0 || offset > target.length) {
-    throw new RangeError(`offset must be an integer from 0 to ${target.length}; got ${offset}`);
-  }
 }
 
 export class Queue<T = Uint8Array> {
@@ -264,6 +262,127 @@ export class Queue<T = Uint8Array> {
     return out;
   }
 
+  /** Pops up to `max` messages, waiting without blocking the thread until there is at least one. */
+  async popBatchAsync(max: number, options: WaitOptions = {}): Promise<T[]> {
+    const { timeoutMs, signal } = optionsOf(options, 'popBatchAsync');
+    checkSignal(signal);
+    const deadline = deadlineOf(timeoutMs, 'popBatchAsync');
+    let out = this.popBatch(max);
+    if (out.length > 0 || max === 0) return out;
+    const t = this.#t;
+    const attempt = () => {
+      out = this.popBatch(max);
+      if (out.length > 0) return true;
+      if (t.drained()) throw new QueueClosedError('the queue is closed and drained');
+      return false;
+    };
+    await this.#retryAsync('popBatchAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- in place
+
+  /**
+   * Hands every message there is now (up to `max`) to `handler` in place,
+   * taking them with one claim: handler(bytes, offset, length) sees the raw
+   * bytes (no codec) at bytes[offset, offset + length), a view of shared
+   * memory valid only during the call; keeping it afterwards is an error.
+   * Returns how many; 0 when empty. Never waits. If `handler` throws, the
+   * message it was handling counts as consumed, the ones after it are kept
+   * for this Queue's next pop or drain, and the error propagates.
+   */
+  tryDrain(handler: DrainHandler, max?: number): number {
+    checkFunction(handler, 'tryDrain', 'a handler(bytes, offset, length)');
+    const n = drainOnce(this.#t, handler, countOf(max, MAX_MANY, 'tryDrain', 'max'));
+    return n < 0 ? 0 : n;
+  }
+
+  /** tryDrain, but waits (spin, then park) for at least one message. Returns 0 only when closed and drained. */
+  drain(handler: DrainHandler, options: DrainOptions = {}): number {
+    const { max, timeoutMs } = optionsOf(options, 'drain');
+    const deadline = this.#blocking('drain', 'drainAsync', timeoutMs);
+    checkFunction(handler, 'drain', 'a handler(bytes, offset, length)');
+    const t = this.#t;
+    const m = countOf(max, MAX_MANY, 'drain', 'max');
+    let n = drainOnce(t, handler, m);
+    if (n === 0) this.#retrySync('drain', this.#k.notEmpty, () => (n = drainOnce(t, handler, m)) !== 0, deadline, timeoutMs);
+    return n < 0 ? 0 : n;
+  }
+
+  /** drain without blocking the thread (Atomics.waitAsync). */
+  async drainAsync(handler: DrainHandler, options: DrainOptions & { signal?: AbortSignal } = {}): Promise<number> {
+    const { max, timeoutMs, signal } = optionsOf(options, 'drainAsync');
+    checkSignal(signal);
+    const deadline = deadlineOf(timeoutMs, 'drainAsync');
+    checkFunction(handler, 'drainAsync', 'a handler(bytes, offset, length)');
+    const t = this.#t;
+    const m = countOf(max, MAX_MANY, 'drainAsync', 'max');
+    let n = drainOnce(t, handler, m);
+    if (n === 0) {
+      const attempt = () => (n = drainOnce(t, handler, m)) !== 0;
+      await this.#retryAsync('drainAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
+    }
+    return n < 0 ? 0 : n;
+  }
+
+  /**
+   * Claims up to `count` messages of `length` bytes with one atomic step and
+   * lets fill(bytes, offset, index) write each in place (raw bytes, no codec),
+   * then publishes them. Returns how many (0 when full). If `fill` throws,
+   * nothing of this call is published and the error propagates.
+   */
+  tryPublish(length: number, fill: PublishFill, options: PublishOptions = {}): number {
+    const { count } = optionsOf(options, 'tryPublish');
+    const len = lengthOf(length, this.maxMessageBytes, 'tryPublish');
+    checkFunction(fill, 'tryPublish', 'a fill(bytes, offset, index)');
+    return publishOnce(this.#t, len, fill, countOf(count, 1, 'tryPublish', 'count'), 0);
+  }
+
+  /**
+   * Publishes `count` messages (default 1) in place, blocking the thread while
+   * the queue is full. A fill that throws stops it: what earlier claims
+   * published stays published. On a timeout, the TimeoutError says how many were.
+   */
+  publish(length: number, fill: PublishFill, options: PublishOptions = {}): void {
+    const { count, timeoutMs } = optionsOf(options, 'publish');
+    const deadline = this.#blocking('publish', 'publishAsync', timeoutMs);
+    const [len, total] = this.#publishArgs('publish', length, fill, count);
+    const t = this.#t;
+    let done = publishOnce(t, len, fill, total, 0);
+    if (done === total) return;
+    const attempt = () => (done += publishOnce(t, len, fill, total - done, done)) === total;
+    try {
+      this.#retrySync('publish', this.#k.notFull, attempt, deadline, timeoutMs);
+    } catch (error) {
+      if (error instanceof TimeoutError) throw new TimeoutError(`publish (${done} of ${total} published)`, timeoutMs!);
+      throw error;
+    }
+  }
+
+  /** publish without blocking the thread (Atomics.waitAsync). */
+  async publishAsync(length: number, fill: PublishFill, options: PublishOptions & { signal?: AbortSignal } = {}): Promise<void> {
+    const { count, timeoutMs, signal } = optionsOf(options, 'publishAsync');
+    checkSignal(signal);
+    const deadline = deadlineOf(timeoutMs, 'publishAsync');
+    const [len, total] = this.#publishArgs('publishAsync', length, fill, count);
+    const t = this.#t;
+    let done = publishOnce(t, len, fill, total, 0);
+    if (done === total) return;
+    const attempt = () => (done += publishOnce(t, len, fill, total - done, done)) === total;
+    try {
+      await this.#retryAsync('publishAsync', this.#k.notFull, attempt, deadline, timeoutMs, signal);
+    } catch (error) {
+      if (error instanceof TimeoutError) throw new TimeoutError(`publishAsync (${done} of ${total} published)`, timeoutMs!);
+      throw error;
+    }
+  }
+
+  #publishArgs(operation: string, length: number, fill: PublishFill, count: number | undefined): [number, number] {
+    const len = lengthOf(length, this.maxMessageBytes, operation);
+    checkFunction(fill, operation, 'a fill(bytes, offset, index)');
+    return [len, countOf(count, 1, operation, 'count')];
+  }
+
   /** Pops until the queue is closed and drained. */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
@@ -307,34 +426,4 @@ export class Queue<T = Uint8Array> {
       throw new TimeoutError(operation, timeoutMs!);
     }
   }
-}
-
-/** For a pop attempt: true if it took a value, false if none yet; throws once drained. */
-function took<T>(v: Attempt<T>): boolean {
-  if (v === NONE) return false;
-  valueOrDrained(v);
-  return true;
-}
-
-function valueOrDrained<T>(v: T | typeof DRAINED): T {
-  if (v === DRAINED) throw new QueueClosedError('the queue is closed and drained');
-  return v;
-}
-
-/** Creates a queue in a new shared memory. The codec decides the value type. */
-export function createQueue(options?: QueueOptions<Uint8Array> & { codec?: 'bytes' }): Queue<Uint8Array>;
-export function createQueue(options: QueueOptions<string> & { codec: 'string' }): Queue<string>;
-export function createQueue<T = unknown>(options: QueueOptions<T> & { codec: 'json' }): Queue<T>;
-export function createQueue<T>(options: QueueOptions<T> & { codec: Codec<T> }): Queue<T>;
-export function createQueue<T>(options?: QueueOptions<T>): Queue<T>;
-export function createQueue<T = Uint8Array>(options: QueueOptions<T> = {}): Queue<T> {
-  assertSharedMemory();
-  const codec = resolveCodec<T>(options?.codec);
-  return Queue.open(Kernel.create(queueConfig(options, codec.name)), codec);
-}
-
-/** Attaches to a queue created elsewhere, from its handle. Synchronous. */
-export function attachQueue<T = Uint8Array>(handle: QueueHandle<T>, options: AttachOptions<T> = {}): Queue<T> {
-  const { kernel, codec } = openHandle<T>(handle, options);
-  return Queue.open(kernel, codec);
 }

@@ -34,8 +34,8 @@ export class Transfer {
   scratch: Scratch;
   /** The scratch area as a view, for codecs that encode in place. */
   scratchView: Uint8Array;
-  /** A message this thread took but could not hand over (see popInto). */
-  #stash: Uint8Array | undefined;
+  /** Messages this thread took but could not hand over yet, oldest first (see popInto and drain): every pop takes them first. */
+  readonly #kept: Uint8Array[] = [];
 
   /** Leases a scratch area, released by detach() or when `owner` is garbage-collected. */
   constructor(kernel: Kernel, owner: object) {
@@ -110,7 +110,7 @@ export class Transfer {
 
   /** One pop attempt decoded with `codec`: a value, NONE (empty) or DRAINED. */
   popOnce<T>(codec: WireCodec<T>): Attempt<T> {
-    if (this.#stash) return codec.decode(this.#takeStash());
+    if (this.#kept.length > 0) return codec.decode(this.#kept.shift()!);
     const scratch = this.scratch;
     const r = this.ops.tryPop(scratch.offset, scratch.bytes);
     if (r >= 0) return codec.decodeAt(this.#u8, scratch.offset, r);
@@ -135,7 +135,7 @@ export class Transfer {
     const room = target.length - offset;
     const scratch = this.scratch;
     for (;;) {
-      if (this.#stash) return this.#unstashInto(target, offset, room);
+      if (this.#kept.length > 0) return this.#unkeepInto(target, offset, room);
       const r = this.ops.tryPop(scratch.offset, Math.min(room, scratch.bytes));
       if (r >= 0) {
         this.kernel.copyScratch(scratch.offset, r, target, offset);
@@ -157,7 +157,7 @@ export class Transfer {
         // is ours now, so it must not be dropped: keep it for the next pop.
         const bytes = this.kernel.sliceOut(pos, len);
         if (this.ops.releaseRead(pos) < 0) continue;
-        this.#stash = bytes;
+        this.#kept.push(bytes);
         throw new RangeError(`the next message is ${len} bytes, but target has room for ${room}; it is kept for the next pop`);
       }
       if (len >= 0) this.kernel.copyOut(pos, len, target, offset);
@@ -170,8 +170,8 @@ export class Transfer {
   popBatch<T>(codec: WireCodec<T>, max: number, out: T[]): void {
     const scratch = this.scratch;
     while (out.length < max) {
-      if (this.#stash) {
-        out.push(codec.decode(this.#takeStash()));
+      if (this.#kept.length > 0) {
+        out.push(codec.decode(this.#kept.shift()!));
         continue;
       }
       const n = this.ops.popBatch(scratch.offset, scratch.bytes, max - out.length);
@@ -192,7 +192,7 @@ export class Transfer {
 
   /** Closed, and every claimed slot taken: nothing more can ever be popped. */
   drained(): boolean {
-    return this.kernel.closed && this.kernel.usedCells === 0 && this.#stash === undefined;
+    return this.kernel.closed && this.kernel.usedCells === 0 && this.#kept.length === 0;
   }
 
   /** What a failed pop result means; BUSY is timed as a possible dead producer. */
@@ -201,20 +201,24 @@ export class Transfer {
     return r === CLOSED ? DRAINED : NONE;
   }
 
-  #unstashInto(target: Uint8Array, offset: number, room: number): number {
-    const bytes = this.#stash!;
+  /** Keeps a private copy of a message this thread took but could not hand over: the next pop or drain delivers it first. */
+  keep(bytes: Uint8Array): void {
+    this.#kept.push(bytes);
+  }
+
+  /** The oldest kept message, taken; undefined when none is kept. */
+  takeKept(): Uint8Array | undefined {
+    return this.#kept.shift();
+  }
+
+  #unkeepInto(target: Uint8Array, offset: number, room: number): number {
+    const bytes = this.#kept[0];
     if (bytes.length > room) {
       throw new RangeError(`the next message is ${bytes.length} bytes, but target has room for ${room}; it is kept for the next pop`);
     }
-    this.#stash = undefined;
+    this.#kept.shift();
     target.set(bytes, offset);
     return bytes.length;
-  }
-
-  #takeStash(): Uint8Array {
-    const bytes = this.#stash!;
-    this.#stash = undefined;
-    return bytes;
   }
 
   /** Decodes the n records popBatch wrote into the scratch area, appending them to `out`. */
@@ -235,4 +239,16 @@ export class Transfer {
       if (!records.dropped) out.push(codec.decodeAt(this.#u8, records.payload, records.length));
     }
   }
+}
+
+/** For a pop attempt: true if it took a value, false if none yet; throws once drained. */
+export function took<T>(v: Attempt<T>): boolean {
+  if (v === NONE) return false;
+  valueOrDrained(v);
+  return true;
+}
+
+export function valueOrDrained<T>(v: T | typeof DRAINED): T {
+  if (v === DRAINED) throw new QueueClosedError('the queue is closed and drained');
+  return v;
 }

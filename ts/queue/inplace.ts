@@ -1,0 +1,129 @@
+// The in-place data path: one attempt of each kind, with no staging copy.
+//
+// publishOnce: claim up to `count` messages of one length with one kernel
+// call, let `fill` write each where it lies in the ring, publish them all with
+// a second call. drainOnce: take every message at the head (up to `max`) with
+// one call, hand each to `handler` where it lies, release them all with a
+// second call. A message whose bytes run past the ring's end is bounced
+// through a private buffer, so the region a callback sees is always
+// contiguous.
+import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Kernel } from '../kernel/kernel.js';
+import { QueueClosedError } from '../errors.js';
+import type { Transfer } from './transfer.js';
+
+import type { DrainHandler as Handler, PublishFill as Fill } from './queue.js';
+
+/** A private buffer of at least `len` bytes, reused. */
+class Bounce {
+  #buffer = new Uint8Array(0);
+  get(len: number): Uint8Array {
+    if (this.#buffer.length < len) this.#buffer = new Uint8Array(Math.max(len, 2 * this.#buffer.length));
+    return this.#buffer;
+  }
+}
+const bounces = new WeakMap<Transfer, Bounce>();
+const bounceOf = (t: Transfer) => {
+  let b = bounces.get(t);
+  if (!b) bounces.set(t, (b = new Bounce()));
+  return b;
+};
+
+/**
+ * Claims up to `count` messages of `length` bytes, fills them in place as
+ * messages first + 0, first + 1, ..., and publishes them. Returns how many
+ * were published (0 when full). If `fill` throws, the whole claim is
+ * withdrawn (consumers skip it) and the error propagates.
+ */
+export function publishOnce(t: Transfer, length: number, fill: Fill, count: number, first: number): number {
+  const token = t.ops.claimMany(length, count);
+  if (token < 0) return noRoom(t, token);
+  const k = t.kernel;
+  const pos = batchPosition(token);
+  const n = batchCount(token);
+  const slots = k.slotsFor(length);
+  try {
+    for (let j = 0; j < n; j++) {
+      const p = pos + j * slots;
+      if (!k.wraps(p, length)) {
+        fill(k.u8, k.dataOffset(p), first + j);
+      } else {
+        const buffer = bounceOf(t).get(length);
+        fill(buffer, 0, first + j);
+        k.copyIn(p, buffer.subarray(0, length));
+      }
+    }
+  } catch (error) {
+    t.ops.withdrawMany(pos, n, length);
+    throw error;
+  }
+  return t.ops.publishMany(pos, n, length);
+}
+
+function noRoom(t: Transfer, r: number): number {
+  if (r === FULL) return 0;
+  if (r === BUSY) {
+    t.stalls.suspectConsumer();
+    return 0;
+  }
+  if (r === CLOSED) throw new QueueClosedError();
+  if (r === OVERSIZE) t.checkSize(Infinity);
+  throw new Error(`wasmq kernel returned unexpected claim result ${r}`);
+}
+
+/**
+ * Hands every message at the head (up to `max`) to `handler` in place, and
+ * releases them. Returns how many it handed over; -1 when there were none
+ * and the queue is closed and drained.
+ *
+ * If `handler` throws, the message it was handling counts as consumed; the
+ * messages after it in the same take are copied into this Queue's keep list
+ * (delivered first by its next pop or drain), and the error propagates.
+ */
+export function drainOnce(t: Transfer, handler: Handler, max: number): number {
+  let delivered = 0;
+  for (let kept = t.takeKept(); kept !== undefined; kept = delivered < max ? t.takeKept() : undefined) {
+    delivered++;
+    handler(kept, 0, kept.length);
+  }
+  if (delivered >= max) return delivered;
+  const token = t.ops.takeMany(max - delivered);
+  if (token < 0) {
+    if (token === BUSY) t.stalls.suspectProducer();
+    return delivered > 0 ? delivered : token === CLOSED ? -1 : 0;
+  }
+  const k = t.kernel;
+  const pos = batchPosition(token);
+  const n = batchCount(token);
+  let p = pos;
+  let j = 0;
+  try {
+    for (; j < n; j++) {
+      const len = k.takenLength(p);
+      if (len < 0) break; // reclaimed (we stalled past stallTimeoutMs): the rest went with it
+      if (!k.wraps(p, len)) {
+        handler(k.u8, k.dataOffset(p), len);
+      } else {
+        const buffer = bounceOf(t).get(len);
+        k.copyOut(p, len, buffer, 0);
+        handler(buffer, 0, len);
+      }
+      p += k.slotsFor(len);
+    }
+  } catch (error) {
+    keepRest(k, t, p + k.slotsFor(k.takenLength(p)), n - j - 1);
+    t.ops.releaseMany(pos, n);
+    throw error;
+  }
+  t.ops.releaseMany(pos, n);
+  return delivered + j;
+}
+
+/** Copies `count` taken messages from `p` on into the keep list, so that releasing them loses nothing. */
+function keepRest(k: Kernel, t: Transfer, p: number, count: number): void {
+  for (let i = 0; i < count; i++) {
+    const len = k.takenLength(p);
+    if (len < 0) return;
+    t.keep(k.sliceOut(p, len));
+    p += k.slotsFor(len);
+  }
+}
