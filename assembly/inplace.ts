@@ -1,21 +1,32 @@
 // In-place batches: a producer claims many messages of one length with one
 // CAS and writes them where they lie in the ring; a consumer takes every
 // message at the head with one CAS and reads them where they lie. Nothing is
-// staged, and a whole batch costs two kernel calls on each side.
+// staged, and a whole batch costs two kernel calls and three locked RMWs on
+// each side, however many messages it holds.
 //
 // A batch token packs the first position and the message count into one f64:
 // pos + count * 2^32. count <= MAX_MANY (2^20), so the token stays below
-// 2^52 and is exact; every negative result code is distinct from it. The
-// bindings find message i of a claim at pos + i * slots (one length), and the
-// messages of a take by walking their cell words from pos.
+// 2^52 and is exact; every negative result code is distinct from it.
+//
+// The batch as one claim. The first message's cell speaks for the whole
+// batch: claimMany marks it WRITING with value = every cell of the batch, so
+// a consumer that finds the batch dead skips all of it at once. publishMany
+// makes the later messages READY with plain stores and then the first one
+// READY with a CAS; releaseMany frees the later messages with plain stores
+// and then the first one with a CAS. This is safe because consumers only ever
+// look at a cell after every cell before it at the head is READY (they walk
+// from the head and stop at the first that is not), and producers only claim
+// a cell's next lap after claiming every position before it, so nobody reads
+// a later cell before the first cell's CAS, which orders the plain stores
+// before it (the same argument as release()'s continuation cells, pop.ts).
 import {
-  OFF_HEAD, OFF_TAIL, MAX_MANY, STATE_FREE, STATE_WRITING, STATE_READY, STATE_WITHDRAWN,
-  R_CLOSED, R_OVERSIZE, R_RECLAIMED,
+  OFF_TAIL, OFF_HEAD, MAX_MANY, STATE_FREE, STATE_WRITING, STATE_READY, STATE_WITHDRAWN,
+  R_CLOSED, R_OVERSIZE, OFF_RETRIED_WRITES,
 } from './layout';
 import { cellWord, seqOf, stateOf, valueOf } from './cell';
-import { cellAt, maxMessage, slotsFor } from './instance';
-import { CLOSED_BIT, fullOrBusy, markWriting, publish } from './push';
-import { peekHead, posOf, release } from './pop';
+import { capacity, cellAt, maxMessage, slotsFor } from './instance';
+import { CLOSED_BIT, fullOrBusy } from './push';
+import { peekHead, posOf } from './pop';
 import { recycleAbandoned } from './reclaim';
 import { wakeConsumers, wakeProducers } from './wake';
 
@@ -27,8 +38,9 @@ const TWO_32: f64 = 4294967296.0;
 
 /**
  * Claims up to `count` (at most MAX_MANY) messages of `len` bytes each, at
- * the tail, with one CAS, and marks each WRITING. Returns a batch token, or
- * a negative code if none could be claimed (FULL, BUSY, CLOSED, OVERSIZE).
+ * the tail, with one CAS. Returns a batch token, or a negative code if none
+ * could be claimed (FULL, BUSY, CLOSED, OVERSIZE). Message i of the batch
+ * starts at position pos + i * slotsFor(len).
  */
 export function claimMany(len: u32, count: u32): f64 {
   if (len > maxMessage) return -<f64>R_OVERSIZE;
@@ -38,6 +50,7 @@ export function claimMany(len: u32, count: u32): f64 {
     const t = atomic.load<u64>(OFF_TAIL);
     if (t & CLOSED_BIT) return -<f64>R_CLOSED;
     const pos = <u32>t;
+    if (want == 0) return token(pos, 0);
     // The longest run of whole messages whose cells are all free for their lap now.
     let n: u32 = 0;
     let verdict: i32 = 0;
@@ -56,23 +69,18 @@ export function claimMany(len: u32, count: u32): f64 {
       n++;
     }
     if (n == 0) {
-      if (stale || want == 0) {
-        if (want == 0) return token(pos, 0);
-        continue;
-      }
+      if (stale) continue;
       return <f64>verdict;
     }
     // tail == t: one CAS claims the cells of all n messages.
     if (atomic.cmpxchg<u64>(OFF_TAIL, t, <u64>(pos + n * slots)) != t) continue;
-    for (let j: u32 = 0; j < n; j++) {
-      const p = pos + j * slots;
-      if (!markWriting(p, slots)) {
-        // A consumer declared this claim dead before we marked it (we stalled
-        // for stallTimeoutMs right after the CAS): give back it and the rest.
-        withdrawFrom(pos, j, n, slots);
-        if (j == 0) { recycleAbandoned(p); break; }
-        return token(pos, j);
-      }
+    // seq == pos, FREE → WRITING with value = every cell of the batch: a
+    // consumer that finds it dead skips the whole batch. Fails only if one
+    // already declared it dead (we stalled right after the CAS).
+    const free = cellWord(pos, STATE_FREE, 0);
+    if (atomic.cmpxchg<u64>(cellAt(pos), free, cellWord(pos, STATE_WRITING, n * slots)) != free) {
+      recycleAbandoned(pos);
+      continue;
     }
     return token(pos, n);
   }
@@ -80,43 +88,47 @@ export function claimMany(len: u32, count: u32): f64 {
 }
 
 /**
- * Publishes `count` messages of `len` bytes claimed by claimMany at `pos`.
- * Returns how many were published: all of them, or the prefix before the
- * first one a consumer declared dead (we stalled past stallTimeoutMs); the
- * rest are withdrawn, and the caller may claim them again.
+ * Publishes the `count` messages of `len` bytes that claimMany claimed at
+ * `pos`. Returns count, or 0 if a consumer declared the batch dead meanwhile
+ * (we stalled past stallTimeoutMs): then nothing of it is published and the
+ * caller may claim it again.
  */
 export function publishMany(pos: u32, count: u32, len: u32): i32 {
   const slots = slotsFor(len);
-  for (let j: u32 = 0; j < count; j++) {
-    if (!publish(pos + j * slots, slots, len)) {
-      withdrawFrom(pos, j + 1, count, slots);
-      if (j > 0) wakeConsumers(<i32>j);
-      return <i32>j;
-    }
-  }
-  wakeConsumers(<i32>count);
-  return <i32>count;
-}
-
-/** Gives up `count` messages claimed by claimMany at `pos` (their fill threw): consumers skip them. */
-export function withdrawMany(pos: u32, count: u32, len: u32): void {
-  withdrawFrom(pos, 0, count, slotsFor(len));
-  wakeConsumers(1); // a consumer parked at the first one may skip them now
-}
-
-/** WRITING (ours) → WITHDRAWN for messages from..n-1 of a claim at `pos`; whoever skips them recycles them. */
-function withdrawFrom(pos: u32, from: u32, n: u32, slots: u32): void {
-  for (let j = from; j < n; j++) {
+  // Later messages first, with plain stores: seq = p + 1, READY (see the header).
+  for (let j: u32 = 1; j < count; j++) {
     const p = pos + j * slots;
-    // seq == p, WRITING (ours) → WITHDRAWN: nobody will write it.
-    atomic.cmpxchg<u64>(cellAt(p), cellWord(p, STATE_WRITING, slots), cellWord(p, STATE_WITHDRAWN, slots));
+    store<u64>(cellAt(p), cellWord(p + 1, STATE_READY, len));
   }
+  // seq == pos, WRITING (the batch): still ours → seq = pos + 1, READY.
+  const writing = cellWord(pos, STATE_WRITING, count * slots);
+  if (atomic.cmpxchg<u64>(cellAt(pos), writing, cellWord(pos + 1, STATE_READY, len)) == writing) {
+    wakeConsumers(<i32>count);
+    return <i32>count;
+  }
+  // Declared dead and skipped: undo our later cells, then recycle the batch.
+  for (let j: u32 = 1; j < count; j++) {
+    const p = pos + j * slots;
+    atomic.cmpxchg<u64>(cellAt(p), cellWord(p + 1, STATE_READY, len), cellWord(p, STATE_FREE, 0));
+  }
+  recycleAbandoned(pos);
+  atomic.add<u32>(OFF_RETRIED_WRITES, 1);
+  return 0;
+}
+
+/** Gives up the batch claimMany claimed at `pos` (its fill threw): consumers skip all of it and recycle it. */
+export function withdrawMany(pos: u32, count: u32, len: u32): void {
+  const cells = count * slotsFor(len);
+  // seq == pos, WRITING (ours) → WITHDRAWN: nobody will write it.
+  atomic.cmpxchg<u64>(cellAt(pos), cellWord(pos, STATE_WRITING, cells), cellWord(pos, STATE_WITHDRAWN, cells));
+  wakeConsumers(1); // a consumer parked at it may skip it now
 }
 
 /**
  * Takes up to `max` (at most MAX_MANY) published messages at the head with
- * one CAS, without copying them. Returns a batch token (walk the messages'
- * cell words from its position), or a negative code (EMPTY, CLOSED, BUSY).
+ * one CAS, without copying them. Returns a batch token (the bindings walk the
+ * messages' cell words from its position), or a negative code (EMPTY,
+ * CLOSED, BUSY).
  */
 export function takeMany(max: u32): f64 {
   const want = max < MAX_MANY ? max : MAX_MANY;
@@ -124,6 +136,7 @@ export function takeMany(max: u32): f64 {
     const f = peekHead();
     if (f < 0) return <f64>f;
     const h = posOf(f);
+    if (want == 0) return token(h, 0);
     let n: u32 = 0;
     let p = h;
     while (n < want) {
@@ -133,10 +146,7 @@ export function takeMany(max: u32): f64 {
       p += slotsFor(valueOf(w));
       n++;
     }
-    if (n == 0) {
-      if (want == 0) return token(h, 0);
-      continue; // another consumer took the head message first
-    }
+    if (n == 0) continue; // another consumer took the head message first
     // head == h: all n messages are untaken; one CAS takes them all.
     if (atomic.cmpxchg<u32>(OFF_HEAD, h, p) == h) return token(h, n);
   }
@@ -144,26 +154,32 @@ export function takeMany(max: u32): f64 {
 }
 
 /**
- * Releases `count` messages taken by takeMany at `pos`. Returns how many were
- * still ours; a message a producer reclaimed meanwhile (we stalled past
- * stallTimeoutMs) may have been overwritten while it was being read.
+ * Releases the `count` messages takeMany took at `pos`. Returns count, or 0
+ * if a producer reclaimed the batch meanwhile (we stalled past
+ * stallTimeoutMs: the bytes read may have been overwritten).
  */
 export function releaseMany(pos: u32, count: u32): i32 {
-  let ok: u32 = 0;
-  let p = pos;
-  for (let j: u32 = 0; j < count; j++) {
-    const w = atomic.load<u64>(cellAt(p));
-    // seq == p + 1, READY: still the message we took.
-    if (seqOf(w) != p + 1 || stateOf(w) != STATE_READY) {
-      // Reclaimed: its length is gone with it, so the rest cannot be found
-      // from here; they were reclaimed too (reclaim follows the head order)
-      // or will be after the stall timeout.
-      break;
-    }
-    const len = valueOf(w);
-    if (release(p, len)) ok++;
-    p += slotsFor(len);
+  const first = cellAt(pos);
+  const w = atomic.load<u64>(first);
+  // seq == pos + 1, READY: still ours. Producers reclaim in position order,
+  // so while the first message is ours, so are the later ones.
+  if (seqOf(w) != pos + 1 || stateOf(w) != STATE_READY) {
+    wakeProducers();
+    return 0;
   }
+  // Every cell after the first message's first cell: plain stores to the
+  // next lap's FREE (see the header), then the first cell by CAS.
+  let p = pos + slotsFor(valueOf(w));
+  for (let i = pos + 1; i != p; i++) store<u32>(cellAt(i), i + capacity);
+  for (let j: u32 = 1; j < count; j++) {
+    const c = atomic.load<u64>(cellAt(p));
+    const k = slotsFor(valueOf(c));
+    store<u64>(cellAt(p), cellWord(p + capacity, STATE_FREE, 0));
+    for (let i: u32 = 1; i < k; i++) store<u32>(cellAt(p + i), p + i + capacity);
+    p += k;
+  }
+  // seq == pos + 1, READY → seq = pos + cap, FREE: producers may claim the batch's cells.
+  const ok = atomic.cmpxchg<u64>(first, w, cellWord(pos + capacity, STATE_FREE, 0)) == w;
   wakeProducers();
-  return <i32>ok;
+  return ok ? <i32>count : 0;
 }

@@ -84,6 +84,16 @@ const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: num
   i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2,
 });
 
+/** A private buffer of at least `len` bytes. */
+export type Bounce = (len: number) => Uint8Array;
+export type BatchFill = (bytes: Uint8Array, offset: number, index: number) => void;
+export type BatchHandler = (bytes: Uint8Array, offset: number, length: number) => void;
+/** How far a batch callback loop got: message `index` (at position `pos`, for handBatch). */
+export interface Cursor {
+  index: number;
+  pos: number;
+}
+
 export class Kernel {
   /** The Wasm exports, for the hot paths (typed from assembly/ at build time). */
   readonly ops: KernelExports;
@@ -229,6 +239,68 @@ export class Kernel {
       copyBytes(this.u8, at, target, offset, room);
       copyBytes(this.u8, this.#dataStart, target, offset + room, len - room);
     }
+  }
+
+  /**
+   * Calls fill(bytes, offset, first + j) for message j of a claimMany batch
+   * of `n` messages of `length` bytes at `pos`, where it lies in the ring; a
+   * message that runs past the ring's end is filled in `bounce()` and copied
+   * in. `cursor.index` is the message being filled (how far it got, if fill throws).
+   */
+  fillBatch(pos: number, n: number, length: number, fill: BatchFill, first: number, bounce: Bounce, cursor: Cursor): void {
+    const u8 = this.u8;
+    const end = this.#dataEnd;
+    const ring = end - this.#dataStart;
+    const slots = this.slotsFor(length);
+    const step = slots << this.#slotShift;
+    let at = this.dataOffset(pos);
+    for (let j = 0; j < n; j++) {
+      cursor.index = j;
+      if (at + length <= end) {
+        fill(u8, at, first + j);
+      } else {
+        const buffer = bounce(length);
+        fill(buffer, 0, first + j);
+        this.copyIn(pos + j * slots, buffer.subarray(0, length));
+      }
+      at += step;
+      if (at >= end) at -= ring;
+    }
+    cursor.index = n;
+  }
+
+  /**
+   * Calls handler(bytes, offset, length) for each of the `n` messages a
+   * takeMany batch took at `pos`, where it lies in the ring (bounced through
+   * `bounce()` where it runs past the ring's end). Lengths come from the
+   * messages' cell words, which are this thread's until it releases them.
+   * `cursor` says which message is being handed over (index, pos).
+   */
+  handBatch(pos: number, n: number, handler: BatchHandler, bounce: Bounce, cursor: Cursor): void {
+    const u8 = this.u8;
+    const u32 = this.u32;
+    const mask = this.capacity - 1;
+    const cells = this.#cellsIndex;
+    const shift = this.#slotShift;
+    const start = this.#dataStart;
+    const end = this.#dataEnd;
+    let p = pos;
+    for (let j = 0; j < n; j++) {
+      cursor.index = j;
+      cursor.pos = p;
+      // The cell's high word: state << STATE_SHIFT | length (READY, ours since takeMany).
+      const len = u32[cells + (p & mask) * 2 + 1] & L.VALUE_MASK;
+      const at = start + ((p & mask) << shift);
+      if (at + len <= end) {
+        handler(u8, at, len);
+      } else {
+        const buffer = bounce(len);
+        this.copyOut(p, len, buffer, 0);
+        handler(buffer, 0, len);
+      }
+      p += len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
+    }
+    cursor.index = n;
   }
 
   /** Whether the `len` bytes of the message at `pos` run past the ring's end (then they continue at its start). */

@@ -7,25 +7,16 @@
 // second call. A message whose bytes run past the ring's end is bounced
 // through a private buffer, so the region a callback sees is always
 // contiguous.
-import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Kernel } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Cursor, type Kernel } from '../kernel/kernel.js';
 import { QueueClosedError } from '../errors.js';
+import type { DrainHandler, PublishFill } from './queue.js';
 import type { Transfer } from './transfer.js';
 
-import type { DrainHandler as Handler, PublishFill as Fill } from './queue.js';
-
-/** A private buffer of at least `len` bytes, reused. */
-class Bounce {
-  #buffer = new Uint8Array(0);
-  get(len: number): Uint8Array {
-    if (this.#buffer.length < len) this.#buffer = new Uint8Array(Math.max(len, 2 * this.#buffer.length));
-    return this.#buffer;
-  }
-}
-const bounces = new WeakMap<Transfer, Bounce>();
-const bounceOf = (t: Transfer) => {
-  let b = bounces.get(t);
-  if (!b) bounces.set(t, (b = new Bounce()));
-  return b;
+/** A private buffer per thread for messages that run past the ring's end, reused. */
+let bounceBuffer = new Uint8Array(0);
+const bounce = (len: number): Uint8Array => {
+  if (bounceBuffer.length < len) bounceBuffer = new Uint8Array(Math.max(len, 2 * bounceBuffer.length));
+  return bounceBuffer;
 };
 
 /**
@@ -34,24 +25,14 @@ const bounceOf = (t: Transfer) => {
  * were published (0 when full). If `fill` throws, the whole claim is
  * withdrawn (consumers skip it) and the error propagates.
  */
-export function publishOnce(t: Transfer, length: number, fill: Fill, count: number, first: number): number {
+export function publishOnce(t: Transfer, length: number, fill: PublishFill, count: number, first: number): number {
   const token = t.ops.claimMany(length, count);
   if (token < 0) return noRoom(t, token);
-  const k = t.kernel;
   const pos = batchPosition(token);
   const n = batchCount(token);
-  const slots = k.slotsFor(length);
+  const cursor: Cursor = { index: 0, pos };
   try {
-    for (let j = 0; j < n; j++) {
-      const p = pos + j * slots;
-      if (!k.wraps(p, length)) {
-        fill(k.u8, k.dataOffset(p), first + j);
-      } else {
-        const buffer = bounceOf(t).get(length);
-        fill(buffer, 0, first + j);
-        k.copyIn(p, buffer.subarray(0, length));
-      }
-    }
+    t.kernel.fillBatch(pos, n, length, fill, first, bounce, cursor);
   } catch (error) {
     t.ops.withdrawMany(pos, n, length);
     throw error;
@@ -79,9 +60,11 @@ function noRoom(t: Transfer, r: number): number {
  * messages after it in the same take are copied into this Queue's keep list
  * (delivered first by its next pop or drain), and the error propagates.
  */
-export function drainOnce(t: Transfer, handler: Handler, max: number): number {
+export function drainOnce(t: Transfer, handler: DrainHandler, max: number): number {
   let delivered = 0;
-  for (let kept = t.takeKept(); kept !== undefined; kept = delivered < max ? t.takeKept() : undefined) {
+  while (delivered < max) {
+    const kept = t.takeKept();
+    if (kept === undefined) break;
     delivered++;
     handler(kept, 0, kept.length);
   }
@@ -94,28 +77,17 @@ export function drainOnce(t: Transfer, handler: Handler, max: number): number {
   const k = t.kernel;
   const pos = batchPosition(token);
   const n = batchCount(token);
-  let p = pos;
-  let j = 0;
+  const cursor: Cursor = { index: 0, pos };
   try {
-    for (; j < n; j++) {
-      const len = k.takenLength(p);
-      if (len < 0) break; // reclaimed (we stalled past stallTimeoutMs): the rest went with it
-      if (!k.wraps(p, len)) {
-        handler(k.u8, k.dataOffset(p), len);
-      } else {
-        const buffer = bounceOf(t).get(len);
-        k.copyOut(p, len, buffer, 0);
-        handler(buffer, 0, len);
-      }
-      p += k.slotsFor(len);
-    }
+    k.handBatch(pos, n, handler, bounce, cursor);
   } catch (error) {
-    keepRest(k, t, p + k.slotsFor(k.takenLength(p)), n - j - 1);
+    const at = cursor.pos;
+    keepRest(k, t, at + k.slotsFor(k.takenLength(at)), n - cursor.index - 1);
     t.ops.releaseMany(pos, n);
     throw error;
   }
   t.ops.releaseMany(pos, n);
-  return delivered + j;
+  return delivered + n;
 }
 
 /** Copies `count` taken messages from `p` on into the keep list, so that releasing them loses nothing. */
