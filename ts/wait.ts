@@ -8,10 +8,14 @@
 // wait(seq, seen) returns at once. No wake-up is lost. park() and parkAsync()
 // are the only code that performs the waiter's side.
 //
-// Spin policy: a blocked thread first spins (SPIN_MS; ASYNC_SPIN_MS for async
-// waits, which hold up their thread's event loop meanwhile), because a hand-off
-// between spinning threads costs well under a microsecond and a futex wake-up
-// costs tens of microseconds (docs/DESIGN.md, "Waiting"). Then it parks.
+// Spin policy: a blocked thread first spins, because a hand-off between
+// spinning threads costs well under a microsecond and a futex wake-up costs
+// tens of microseconds (docs/DESIGN.md, "Waiting"); then it parks. How long
+// it spins adapts, per thread and wake word (SpinBudget): a park that a waker
+// ended soon after it began means a longer spin would have caught the hand-off,
+// so the budget doubles (up to a cap); a long park halves it. So a producer and
+// a consumer at similar speeds settle into spinning hand-offs instead of
+// falling, by chance, into a regime where every hand-off pays a wake-up.
 
 /** A futex word as i32 indices into `i32`: the sequence word, its waiter count and (optionally) its count of engine-held async waits. */
 export interface WakeWord {
@@ -20,12 +24,36 @@ export interface WakeWord {
   readonly waiters: number;
   /** While > 0, the waker wakes everyone rather than n (see assembly/wake.ts). */
   readonly asyncWaits?: number;
+  /** This thread's adaptive spin budget for this word; a fixed default when absent. */
+  readonly spin?: SpinBudget;
 }
 
-/** How long a blocked thread spins before it parks. */
+/** How long (ms) a thread spins on a word before it parks; adapted by each wait (see the header). */
+export interface SpinBudget {
+  ms: number;
+}
+
+/** Spin budgets start here, and never go below it. */
 export const SPIN_MS = 0.05;
-/** Async waits spin less: they hold up the thread's event loop meanwhile. */
+/** Most a blocking wait spins (a 2-core machine can afford it; a long park halves it again). */
+export const MAX_SPIN_MS = 1;
+/** Most an async wait spins: it holds up its thread's event loop meanwhile. */
+export const MAX_ASYNC_SPIN_MS = 0.1;
+
+export const newSpinBudget = (): SpinBudget => ({ ms: SPIN_MS });
+
+/**
+ * After a park of `parkedMs` that a waker (or the re-check) ended: a park
+ * shorter than a few spin budgets would have been caught by spinning longer.
+ */
+function adapt(budget: SpinBudget, parkedMs: number, cap: number): void {
+  if (parkedMs < 4 * budget.ms) budget.ms = Math.min(cap, budget.ms * 2);
+  else if (parkedMs > 4 * cap) budget.ms = Math.max(SPIN_MS, budget.ms / 2);
+}
+
+/** Async waits start spinning for less. */
 export const ASYNC_SPIN_MS = 0.02;
+const FIXED: SpinBudget = { ms: SPIN_MS };
 
 type Pause = (iterations?: number) => void;
 /** Atomics.pause (Chrome 133+, Firefox 137+; not in Node 20): a CPU spin hint. */
@@ -179,11 +207,13 @@ export function notifyWaiters(word: WakeWord): void {
  * `tickMs` at a time so that attempt() can run its stall checks.
  */
 export function waitSync(word: WakeWord, attempt: () => boolean, deadline: number, tickMs: number): boolean {
+  const budget = word.spin ?? FIXED;
   for (;;) {
-    if (spin(attempt, SPIN_MS)) return true;
+    if (spin(attempt, budget.ms)) return true;
     const now = performance.now();
     if (park(word, attempt, now >= deadline ? 0 : Math.min(deadline - now, tickMs))) return true;
     if (now >= deadline) return false;
+    if (budget !== FIXED) adapt(budget, performance.now() - now, MAX_SPIN_MS);
   }
 }
 
@@ -198,14 +228,16 @@ export async function waitAsync(
   tickMs: number,
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
+  const budget = word.spin ?? FIXED;
   for (let round = 0; ; round++) {
     signal?.throwIfAborted();
-    if (spin(attempt, ASYNC_SPIN_MS)) return true;
+    if (spin(attempt, budget === FIXED ? ASYNC_SPIN_MS : Math.min(budget.ms, MAX_ASYNC_SPIN_MS))) return true;
     const now = performance.now();
     if (now >= deadline) return park(word, attempt, 0);
     // Without waitAsync, poll backing off 1, 2, 4 ms.
     const pollMs = 2 ** Math.min(round, 2);
     if (await parkAsync(word, attempt, Math.min(deadline - now, tickMs), { signal, pollMs })) return true;
+    if (budget !== FIXED) adapt(budget, performance.now() - now, MAX_ASYNC_SPIN_MS);
   }
 }
 

@@ -8,7 +8,7 @@ import * as L from './layout.js';
 import type { KernelExports } from './exports.js';
 import { planGeometry, type Sizes } from './geometry.js';
 import { instantiateKernel, kernelModule } from './module.js';
-import type { WakeWord } from '../wait.js';
+import { newSpinBudget, type WakeWord } from '../wait.js';
 
 // ---- Named results. Success is a non-negative value: 1 for a push, a length
 // for a pop, a position for a claim, a count for a batch. ----
@@ -81,7 +81,7 @@ export interface Scratch {
 }
 
 const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: number): WakeWord => ({
-  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2,
+  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(),
 });
 
 /** A private buffer of at least `len` bytes. */
@@ -301,6 +301,40 @@ export class Kernel {
       p += len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
     }
     cursor.index = n;
+  }
+
+  /**
+   * Copies the `n` messages a takeMany batch took at `pos` out of shared
+   * memory and calls visit(block, offset, length) for each: one private copy
+   * of the whole run when it does not wrap (the messages are views of it,
+   * disjointly), else one copy per message.
+   */
+  copyBatch(pos: number, n: number, visit: BatchHandler): void {
+    const mask = this.capacity - 1;
+    const shift = this.#slotShift;
+    const lengths: number[] = new Array(n);
+    let cells = 0;
+    for (let j = 0, p = pos; j < n; j++) {
+      const len = this.u32[this.#cellsIndex + (p & mask) * 2 + 1] & L.VALUE_MASK;
+      lengths[j] = len;
+      const k = len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
+      cells += k;
+      p += k;
+    }
+    const at = this.dataOffset(pos);
+    if (at + (cells << shift) <= this.#dataEnd) {
+      const last = lengths[n - 1];
+      const block = this.u8.slice(at, at + ((cells - this.slotsFor(last)) << shift) + last);
+      for (let j = 0, o = 0; j < n; j++) {
+        visit(block, o, lengths[j]);
+        o += this.slotsFor(lengths[j]) << shift;
+      }
+      return;
+    }
+    for (let j = 0, p = pos; j < n; j++) {
+      visit(this.sliceOut(p, lengths[j]), 0, lengths[j]);
+      p += this.slotsFor(lengths[j]);
+    }
   }
 
   /** Whether the `len` bytes of the message at `pos` run past the ring's end (then they continue at its start). */

@@ -7,17 +7,12 @@
 // second call. A message whose bytes run past the ring's end is bounced
 // through a private buffer, so the region a callback sees is always
 // contiguous.
-import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Cursor, type Kernel } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Cursor } from '../kernel/kernel.js';
 import { QueueClosedError } from '../errors.js';
 import type { DrainHandler, PublishFill } from './queue.js';
 import type { Transfer } from './transfer.js';
+import { bounce } from './bounce.js';
 
-/** A private buffer per thread for messages that run past the ring's end, reused. */
-let bounceBuffer = new Uint8Array(0);
-const bounce = (len: number): Uint8Array => {
-  if (bounceBuffer.length < len) bounceBuffer = new Uint8Array(Math.max(len, 2 * bounceBuffer.length));
-  return bounceBuffer;
-};
 
 /**
  * Claims up to `count` messages of `length` bytes, fills them in place as
@@ -81,21 +76,10 @@ export function drainOnce(t: Transfer, handler: DrainHandler, max: number): numb
   try {
     k.handBatch(pos, n, handler, bounce, cursor);
   } catch (error) {
-    const at = cursor.pos;
-    keepRest(k, t, at + k.slotsFor(k.takenLength(at)), n - cursor.index - 1);
+    t.keepTaken(cursor.pos, n - cursor.index - 1, true);
     t.ops.releaseMany(pos, n);
     throw error;
   }
   t.ops.releaseMany(pos, n);
   return delivered + n;
-}
-
-/** Copies `count` taken messages from `p` on into the keep list, so that releasing them loses nothing. */
-function keepRest(k: Kernel, t: Transfer, p: number, count: number): void {
-  for (let i = 0; i < count; i++) {
-    const len = k.takenLength(p);
-    if (len < 0) return;
-    t.keep(k.sliceOut(p, len));
-    p += k.slotsFor(len);
-  }
 }

@@ -7,11 +7,11 @@
 // call that claims, copies (memory.copy) and publishes. A message too large
 // for the scratch area takes the two-phase path: claim (a position token) →
 // copy from JS straight into the ring → publish the token.
-import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, type Kernel, type Scratch } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, batchCount, batchPosition, type Cursor, type Kernel, type Scratch } from '../kernel/kernel.js';
 import type { WireCodec } from '../codecs.js';
 import { bytesCodec } from '../codecs.js';
 import { QueueClosedError } from '../errors.js';
-import { RecordReader } from './records.js';
+import { bounce } from './bounce.js';
 import { StallWatch } from './stall.js';
 
 /** What one pop attempt found when it found no value. */
@@ -166,27 +166,49 @@ export class Transfer {
     }
   }
 
-  /** Pops up to `max` messages that are there now into `out`, taking each group with one atomic step. */
+  /**
+   * Pops up to `max` messages that are there now into `out`, taking each
+   * group in place with one atomic step (no staging copy). If decoding one
+   * throws, it counts as consumed, the rest of its group is kept for the next
+   * pop, and the error propagates.
+   */
   popBatch<T>(codec: WireCodec<T>, max: number, out: T[]): void {
-    const scratch = this.scratch;
+    while (out.length < max && this.#kept.length > 0) out.push(codec.decode(this.#kept.shift()!));
+    const k = this.kernel;
     while (out.length < max) {
-      if (this.#kept.length > 0) {
-        out.push(codec.decode(this.#kept.shift()!));
+      const token = this.ops.takeMany(max - out.length);
+      if (token < 0) {
+        if (token === BUSY) this.stalls.suspectProducer();
+        return;
+      }
+      const pos = batchPosition(token);
+      const n = batchCount(token);
+      if (codec === (bytesCodec as unknown as WireCodec<T>)) {
+        k.copyBatch(pos, n, (block, at, len) => out.push(block.subarray(at, at + len) as T));
+        this.ops.releaseMany(pos, n);
         continue;
       }
-      const n = this.ops.popBatch(scratch.offset, scratch.bytes, max - out.length);
-      if (n > 0) {
-        this.#readRecords(codec, n, out);
-        continue;
+      const cursor: Cursor = { index: 0, pos };
+      try {
+        k.handBatch(pos, n, (bytes, at, len) => out.push(codec.decodeAt(bytes, at, len)), bounce, cursor);
+      } catch (error) {
+        this.keepTaken(cursor.pos, n - cursor.index - 1, true);
+        this.ops.releaseMany(pos, n);
+        throw error;
       }
-      if (n === TOO_BIG) {
-        const v = this.popTwoPhase(codec);
-        if (v === NONE || v === DRAINED) break;
-        out.push(v);
-        continue;
-      }
-      if (n === BUSY) this.stalls.suspectProducer();
-      break;
+      this.ops.releaseMany(pos, n);
+    }
+  }
+
+  /** Copies `count` taken messages into the keep list (from the one after `p` if `after`), so that releasing them loses nothing. */
+  keepTaken(p: number, count: number, after: boolean): void {
+    const k = this.kernel;
+    if (after) p += k.slotsFor(k.takenLength(p));
+    for (let i = 0; i < count; i++) {
+      const len = k.takenLength(p);
+      if (len < 0) return;
+      this.#kept.push(k.sliceOut(p, len));
+      p += k.slotsFor(len);
     }
   }
 
@@ -221,24 +243,6 @@ export class Transfer {
     return bytes.length;
   }
 
-  /** Decodes the n records popBatch wrote into the scratch area, appending them to `out`. */
-  #readRecords<T>(codec: WireCodec<T>, n: number, out: T[]): void {
-    const records = new RecordReader(this.kernel, this.scratch.offset, n);
-    if (codec === (bytesCodec as unknown as WireCodec<T>)) {
-      // Bytes: copy the whole group out of shared memory once and hand out
-      // views of that one private buffer: one allocation per batch rather
-      // than one per message (the values share an ArrayBuffer, disjointly).
-      const start = this.scratch.offset;
-      const views: number[] = [];
-      while (records.next()) if (!records.dropped) views.push(records.payload - start, records.length);
-      const block = this.#u8.slice(start, records.end);
-      for (let i = 0; i < views.length; i += 2) out.push(block.subarray(views[i], views[i] + views[i + 1]) as T);
-      return;
-    }
-    while (records.next()) {
-      if (!records.dropped) out.push(codec.decodeAt(this.#u8, records.payload, records.length));
-    }
-  }
 }
 
 /** For a pop attempt: true if it took a value, false if none yet; throws once drained. */
