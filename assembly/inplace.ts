@@ -95,22 +95,34 @@ export function claimMany(len: u32, count: u32): f64 {
  */
 export function publishMany(pos: u32, count: u32, len: u32): i32 {
   const slots = slotsFor(len);
+  const first = cellAt(pos);
+  const writing = cellWord(pos, STATE_WRITING, count * slots);
+  // seq == pos, WRITING (the batch): still ours, so its later cells are too
+  // and no other producer can have them. If a consumer declared the batch
+  // dead (the fill outlasted stallTimeoutMs), its cells may be recycled and
+  // reused already: touch none of them.
+  if (atomic.load<u64>(first) != writing) return givenUp(pos);
   // Later messages first, with plain stores: seq = p + 1, READY (see the header).
   for (let j: u32 = 1; j < count; j++) {
     const p = pos + j * slots;
     store<u64>(cellAt(p), cellWord(p + 1, STATE_READY, len));
   }
-  // seq == pos, WRITING (the batch): still ours → seq = pos + 1, READY.
-  const writing = cellWord(pos, STATE_WRITING, count * slots);
-  if (atomic.cmpxchg<u64>(cellAt(pos), writing, cellWord(pos + 1, STATE_READY, len)) == writing) {
+  // seq == pos, WRITING (the batch) → seq = pos + 1, READY: consumers may take all of it.
+  if (atomic.cmpxchg<u64>(first, writing, cellWord(pos + 1, STATE_READY, len)) == writing) {
     wakeConsumers(<i32>count);
     return <i32>count;
   }
-  // Declared dead and skipped: undo our later cells, then recycle the batch.
+  // Declared dead between the check and the CAS (a pause of stallTimeoutMs
+  // inside this loop): undo our later cells, then recycle the batch.
   for (let j: u32 = 1; j < count; j++) {
     const p = pos + j * slots;
     atomic.cmpxchg<u64>(cellAt(p), cellWord(p + 1, STATE_READY, len), cellWord(p, STATE_FREE, 0));
   }
+  return givenUp(pos);
+}
+
+/** Our batch at `pos` was declared dead: recycle it if nobody has yet, and count the retry. */
+function givenUp(pos: u32): i32 {
   recycleAbandoned(pos);
   atomic.add<u32>(OFF_RETRIED_WRITES, 1);
   return 0;
@@ -139,13 +151,22 @@ export function takeMany(max: u32): f64 {
     if (want == 0) return token(h, 0);
     let n: u32 = 0;
     let p = h;
+    let end = h;
     while (n < want) {
       const w = atomic.load<u64>(cellAt(p));
+      // seq == p, WITHDRAWN: a claim its producer gave up. Take it along (the
+      // bindings skip it, releaseMany recycles it) and look past it.
+      if (seqOf(w) == p && stateOf(w) == STATE_WITHDRAWN) {
+        p += valueOf(w);
+        continue;
+      }
       // seq == p + 1, READY: published and untaken (head <= h <= p).
       if (seqOf(w) != p + 1 || stateOf(w) != STATE_READY) break;
       p += slotsFor(valueOf(w));
+      end = p;
       n++;
     }
+    p = end; // a batch never ends in a withdrawn claim: peekHead recycles those at the head
     if (n == 0) continue; // another consumer took the head message first
     // head == h: all n messages are untaken; one CAS takes them all.
     if (atomic.cmpxchg<u32>(OFF_HEAD, h, p) == h) return token(h, n);
@@ -154,26 +175,31 @@ export function takeMany(max: u32): f64 {
 }
 
 /**
- * Releases the `count` messages takeMany took at `pos`. Returns count, or 0
- * if a producer reclaimed the batch meanwhile (we stalled past
- * stallTimeoutMs: the bytes read may have been overwritten).
+ * Releases the `count` messages takeMany took at `pos`. Returns how many it
+ * released: fewer than count if a producer reclaimed some meanwhile (we
+ * stalled past stallTimeoutMs: the bytes read may have been overwritten).
  */
 export function releaseMany(pos: u32, count: u32): i32 {
   const first = cellAt(pos);
   const w = atomic.load<u64>(first);
   // seq == pos + 1, READY: still ours. Producers reclaim in position order,
-  // so while the first message is ours, so are the later ones.
+  // so while the first message is ours, so are the later ones: free them
+  // with plain stores (see the header), then the first by CAS.
   if (seqOf(w) != pos + 1 || stateOf(w) != STATE_READY) {
+    // The first was reclaimed (we stalled past stallTimeoutMs): its length is
+    // gone with it, so the later ones cannot be found from here; producers
+    // reclaim them too, in order, each after its own stall timeout.
     wakeProducers();
     return 0;
   }
-  // Every cell after the first message's first cell: plain stores to the
-  // next lap's FREE (see the header), then the first cell by CAS.
   let p = pos + slotsFor(valueOf(w));
   for (let i = pos + 1; i != p; i++) store<u32>(cellAt(i), i + capacity);
-  for (let j: u32 = 1; j < count; j++) {
+  for (let j: u32 = 1; j < count; ) {
     const c = atomic.load<u64>(cellAt(p));
-    const k = slotsFor(valueOf(c));
+    // seq == p, WITHDRAWN (taken along by takeMany) or seq == p + 1, READY (ours):
+    // → seq = p + cap, FREE, continuation cells likewise.
+    const k = stateOf(c) == STATE_WITHDRAWN ? valueOf(c) : slotsFor(valueOf(c));
+    if (stateOf(c) != STATE_WITHDRAWN) j++;
     store<u64>(cellAt(p), cellWord(p + capacity, STATE_FREE, 0));
     for (let i: u32 = 1; i < k; i++) store<u32>(cellAt(p + i), p + i + capacity);
     p += k;
@@ -181,5 +207,5 @@ export function releaseMany(pos: u32, count: u32): i32 {
   // seq == pos + 1, READY → seq = pos + cap, FREE: producers may claim the batch's cells.
   const ok = atomic.cmpxchg<u64>(first, w, cellWord(pos + capacity, STATE_FREE, 0)) == w;
   wakeProducers();
-  return ok ? <i32>count : 0;
+  return ok ? <i32>count : <i32>count - 1; // the first was reclaimed just now; the rest were released
 }

@@ -88,10 +88,22 @@ const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: num
 export type Bounce = (len: number) => Uint8Array;
 export type BatchFill = (bytes: Uint8Array, offset: number, index: number) => void;
 export type BatchHandler = (bytes: Uint8Array, offset: number, length: number) => void;
-/** How far a batch callback loop got: message `index` (at position `pos`, for handBatch). */
+/** How far a batch callback loop got: message `index` of the batch. */
 export interface Cursor {
   index: number;
-  pos: number;
+}
+
+/** Where the messages of a takeMany batch are: reused from batch to batch. */
+export class Batch {
+  positions = new Float64Array(64);
+  lengths = new Uint32Array(64);
+  count = 0;
+  reserve(n: number): void {
+    if (this.positions.length >= n) return;
+    const size = Math.max(n, 2 * this.positions.length);
+    this.positions = new Float64Array(size);
+    this.lengths = new Uint32Array(size);
+  }
 }
 
 export class Kernel {
@@ -270,26 +282,61 @@ export class Kernel {
   }
 
   /**
-   * Calls handler(bytes, offset, length) for each of the `n` messages a
-   * takeMany batch took at `pos`, where it lies in the ring (bounced through
-   * `bounce()` where it runs past the ring's end). Lengths come from the
-   * messages' cell words, which are this thread's until it releases them.
-   * `cursor` says which message is being handed over (index, pos).
+   * Reads where the `n` messages of a takeMany batch at `pos` are and how
+   * long each is, skipping the withdrawn claims it took along, while they are
+   * surely this thread's (before any callback runs). Fills `batch`.
    */
-  handBatch(pos: number, n: number, handler: BatchHandler, bounce: Bounce, cursor: Cursor): void {
-    const u8 = this.u8;
+  readBatch(pos: number, n: number, batch: Batch): void {
+    batch.reserve(n);
     const u32 = this.u32;
     const mask = this.capacity - 1;
-    const cells = this.#cellsIndex;
+    const shift = this.#slotShift;
+    let p = pos;
+    for (let j = 0; j < n; ) {
+      const word = this.#cellsIndex + (p & mask) * 2;
+      const info = u32[word + 1];
+      // seq == p, WITHDRAWN: a claim given up by its producer; value = its cells.
+      if (info >>> L.STATE_SHIFT === L.STATE_WITHDRAWN && u32[word] === p >>> 0) {
+        p += info & L.VALUE_MASK;
+        continue;
+      }
+      const len = info & L.VALUE_MASK;
+      batch.positions[j] = p;
+      batch.lengths[j] = len;
+      p += len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
+      j++;
+    }
+    batch.count = n;
+  }
+
+  /** Whether this thread still holds the message it took at `pos` (no producer reclaimed it). */
+  holds(pos: number): boolean {
+    const word = this.#cellsIndex + (pos & (this.capacity - 1)) * 2;
+    // seq == pos + 1, READY.
+    return this.u32[word] === (pos + 1) >>> 0 && this.u32[word + 1] >>> L.STATE_SHIFT === L.STATE_READY;
+  }
+
+  /**
+   * Calls handler(bytes, offset, length) for each message of `batch` where it
+   * lies in the ring (bounced through `bounce()` where it runs past the
+   * ring's end), skipping any a producer reclaimed meanwhile (this thread
+   * stalled past stallTimeoutMs). `cursor.index` is the message being handed
+   * over. Returns how many it handed over.
+   */
+  handBatch(batch: Batch, handler: BatchHandler, bounce: Bounce, cursor: Cursor): number {
+    const u8 = this.u8;
+    const mask = this.capacity - 1;
     const shift = this.#slotShift;
     const start = this.#dataStart;
     const end = this.#dataEnd;
-    let p = pos;
-    for (let j = 0; j < n; j++) {
+    const { positions, lengths } = batch;
+    let handed = 0;
+    for (let j = 0; j < batch.count; j++) {
       cursor.index = j;
-      cursor.pos = p;
-      // The cell's high word: state << STATE_SHIFT | length (READY, ours since takeMany).
-      const len = u32[cells + (p & mask) * 2 + 1] & L.VALUE_MASK;
+      const p = positions[j];
+      if (!this.holds(p)) continue;
+      handed++;
+      const len = lengths[j];
       const at = start + ((p & mask) << shift);
       if (at + len <= end) {
         handler(u8, at, len);
@@ -298,43 +345,29 @@ export class Kernel {
         this.copyOut(p, len, buffer, 0);
         handler(buffer, 0, len);
       }
-      p += len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
     }
-    cursor.index = n;
+    cursor.index = batch.count;
+    return handed;
   }
 
   /**
-   * Copies the `n` messages a takeMany batch took at `pos` out of shared
-   * memory and calls visit(block, offset, length) for each: one private copy
-   * of the whole run when it does not wrap (the messages are views of it,
-   * disjointly), else one copy per message.
+   * Copies the messages of `batch` out of shared memory and calls
+   * visit(block, offset, length) for each: one private copy of the whole run
+   * when it does not wrap (the messages are views of it, disjointly), else
+   * one copy per message.
    */
-  copyBatch(pos: number, n: number, visit: BatchHandler): void {
-    const mask = this.capacity - 1;
-    const shift = this.#slotShift;
-    const lengths: number[] = new Array(n);
-    let cells = 0;
-    for (let j = 0, p = pos; j < n; j++) {
-      const len = this.u32[this.#cellsIndex + (p & mask) * 2 + 1] & L.VALUE_MASK;
-      lengths[j] = len;
-      const k = len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
-      cells += k;
-      p += k;
-    }
-    const at = this.dataOffset(pos);
-    if (at + (cells << shift) <= this.#dataEnd) {
-      const last = lengths[n - 1];
-      const block = this.u8.slice(at, at + ((cells - this.slotsFor(last)) << shift) + last);
-      for (let j = 0, o = 0; j < n; j++) {
-        visit(block, o, lengths[j]);
-        o += this.slotsFor(lengths[j]) << shift;
-      }
+  copyBatch(batch: Batch, visit: BatchHandler): void {
+    const { positions, lengths, count } = batch;
+    const first = positions[0];
+    const lastEnd = positions[count - 1] + this.slotsFor(lengths[count - 1]);
+    const at = this.dataOffset(first);
+    const bytes = (lastEnd - first) * this.slotBytes;
+    if (at + bytes <= this.#dataEnd) {
+      const block = this.u8.slice(at, at + bytes);
+      for (let j = 0; j < count; j++) visit(block, (positions[j] - first) * this.slotBytes, lengths[j]);
       return;
     }
-    for (let j = 0, p = pos; j < n; j++) {
-      visit(this.sliceOut(p, lengths[j]), 0, lengths[j]);
-      p += this.slotsFor(lengths[j]);
-    }
+    for (let j = 0; j < count; j++) visit(this.sliceOut(positions[j], lengths[j]), 0, lengths[j]);
   }
 
   /** Whether the `len` bytes of the message at `pos` run past the ring's end (then they continue at its start). */
@@ -347,22 +380,6 @@ export class Kernel {
     return len === 0 ? 1 : (len + this.slotBytes - 1) >>> this.#slotShift;
   }
 
-  /**
-   * The length of the message at `pos` that this thread took (takeMany), read
-   * from its cell word; -1 if the cell no longer holds it (reclaimed).
-   */
-  takenLength(pos: number): number {
-    const word = this.#cellWord(pos);
-    // seq == pos + 1, READY: still the message we took.
-    if (Atomics.load(this.u32, word) !== ((pos + 1) >>> 0)) return -1;
-    const info = Atomics.load(this.u32, word + 1);
-    if (info >>> L.STATE_SHIFT !== L.STATE_READY) return -1;
-    return info & L.VALUE_MASK;
-  }
-
-  #cellWord(pos: number): number {
-    return this.#cellsIndex + (pos & (this.capacity - 1)) * (L.CELL_BYTES >> 2);
-  }
 
   /** Copies `len` bytes at byte offset `at` (a scratch area, not the ring) into `target` at `offset`. */
   copyScratch(at: number, len: number, target: Uint8Array, offset: number): void {

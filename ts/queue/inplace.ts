@@ -25,7 +25,7 @@ export function publishOnce(t: Transfer, length: number, fill: PublishFill, coun
   if (token < 0) return noRoom(t, token);
   const pos = batchPosition(token);
   const n = batchCount(token);
-  const cursor: Cursor = { index: 0, pos };
+  const cursor: Cursor = { index: 0 };
   try {
     t.kernel.fillBatch(pos, n, length, fill, first, bounce, cursor);
   } catch (error) {
@@ -69,17 +69,18 @@ export function drainOnce(t: Transfer, handler: DrainHandler, max: number): numb
     if (token === BUSY) t.stalls.suspectProducer();
     return delivered > 0 ? delivered : token === CLOSED ? -1 : 0;
   }
-  const k = t.kernel;
   const pos = batchPosition(token);
   const n = batchCount(token);
-  const cursor: Cursor = { index: 0, pos };
+  t.kernel.readBatch(pos, n, t.batch);
+  const cursor: Cursor = { index: 0 };
+  let handed: number;
   try {
-    k.handBatch(pos, n, handler, bounce, cursor);
+    handed = t.kernel.handBatch(t.batch, handler, bounce, cursor);
   } catch (error) {
-    t.keepTaken(cursor.pos, n - cursor.index - 1, true);
-    t.ops.releaseMany(pos, n);
+    t.keepTaken(cursor.index + 1);
+    t.releaseTaken(pos);
     throw error;
   }
-  t.ops.releaseMany(pos, n);
-  return delivered + n;
+  t.releaseTaken(pos);
+  return delivered + handed;
 }

@@ -7,7 +7,7 @@
 // call that claims, copies (memory.copy) and publishes. A message too large
 // for the scratch area takes the two-phase path: claim (a position token) →
 // copy from JS straight into the ring → publish the token.
-import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, batchCount, batchPosition, type Cursor, type Kernel, type Scratch } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, batchCount, batchPosition, Batch, type Cursor, type Kernel, type Scratch } from '../kernel/kernel.js';
 import type { WireCodec } from '../codecs.js';
 import { bytesCodec } from '../codecs.js';
 import { QueueClosedError } from '../errors.js';
@@ -175,6 +175,7 @@ export class Transfer {
   popBatch<T>(codec: WireCodec<T>, max: number, out: T[]): void {
     while (out.length < max && this.#kept.length > 0) out.push(codec.decode(this.#kept.shift()!));
     const k = this.kernel;
+    const batch = this.batch;
     while (out.length < max) {
       const token = this.ops.takeMany(max - out.length);
       if (token < 0) {
@@ -182,34 +183,44 @@ export class Transfer {
         return;
       }
       const pos = batchPosition(token);
-      const n = batchCount(token);
+      k.readBatch(pos, batchCount(token), batch);
       if (codec === (bytesCodec as unknown as WireCodec<T>)) {
-        k.copyBatch(pos, n, (block, at, len) => out.push(block.subarray(at, at + len) as T));
-        this.ops.releaseMany(pos, n);
+        k.copyBatch(batch, (block, at, len) => out.push(block.subarray(at, at + len) as T));
+        this.releaseTaken(pos);
         continue;
       }
-      const cursor: Cursor = { index: 0, pos };
+      const cursor: Cursor = { index: 0 };
       try {
-        k.handBatch(pos, n, (bytes, at, len) => out.push(codec.decodeAt(bytes, at, len)), bounce, cursor);
+        k.handBatch(batch, (bytes, at, len) => out.push(codec.decodeAt(bytes, at, len)), bounce, cursor);
       } catch (error) {
-        this.keepTaken(cursor.pos, n - cursor.index - 1, true);
-        this.ops.releaseMany(pos, n);
+        this.keepTaken(cursor.index + 1);
+        this.releaseTaken(pos);
         throw error;
       }
-      this.ops.releaseMany(pos, n);
+      this.releaseTaken(pos);
     }
   }
 
-  /** Copies `count` taken messages into the keep list (from the one after `p` if `after`), so that releasing them loses nothing. */
-  keepTaken(p: number, count: number, after: boolean): void {
-    const k = this.kernel;
-    if (after) p += k.slotsFor(k.takenLength(p));
-    for (let i = 0; i < count; i++) {
-      const len = k.takenLength(p);
-      if (len < 0) return;
-      this.#kept.push(k.sliceOut(p, len));
-      p += k.slotsFor(len);
+  /** Where the messages of this thread's current take are (reused). */
+  readonly batch = new Batch();
+
+  /** Copies messages `from`.. of the current take into the keep list, so that releasing them loses nothing. */
+  keepTaken(from: number): void {
+    const { positions, lengths, count } = this.batch;
+    for (let j = from; j < count; j++) {
+      if (this.kernel.holds(positions[j])) this.#kept.push(this.kernel.sliceOut(positions[j], lengths[j]));
     }
+  }
+
+  /**
+   * Releases the current take (taken at `pos`). If a producer reclaimed part
+   * of it meanwhile (this thread stalled past stallTimeoutMs), releases what
+   * is still this thread's one message at a time.
+   */
+  releaseTaken(pos: number): void {
+    const { positions, count } = this.batch;
+    if (this.ops.releaseMany(pos, count) === count) return;
+    for (let j = 0; j < count; j++) if (this.kernel.holds(positions[j])) this.ops.releaseRead(positions[j]);
   }
 
   /** Closed, and every claimed slot taken: nothing more can ever be popped. */
