@@ -8,7 +8,7 @@
 //   ring.ts      copying bytes into and out of the data ring
 //   setup.ts     init, attach, scratch leases, close, size
 //   push.ts      the producer side: claim, copy, publish; batches
-//   pop.ts       the consumer side: take, copy, release; batches
+//   pop.ts       the consumer side: take, copy, release
 //   inplace.ts   in-place batches: claim/publish and take/release many at once
 //   reclaim.ts   recovering cells held by dead threads
 //   wake.ts      waking parked threads
@@ -21,8 +21,9 @@
 //   2. Each cell word also carries a small state (WRITING / READY / ABANDONED),
 //      so a thread that dies between claiming and finishing can be detected
 //      and its cells reclaimed (reclaim.ts).
-//   3. Batches: pushBatch claims the cells of many messages with one CAS, and
-//      popBatch takes many messages with one CAS.
+//   3. Batches: pushBatch claims the cells of many messages with one CAS;
+//      claimMany / takeMany (inplace.ts) claim or take a whole batch with one
+//      CAS and let the caller write or read it in place.
 //
 // Positions (head, tail, seq) are u32 and wrap modulo 2^32. Capacity is a
 // power of two that divides 2^32, so `pos & mask` stays continuous across the
@@ -43,7 +44,7 @@ export * from './layout';
 
 export { init, attach, leaseScratch, releaseScratch, close, isClosed, usedCells } from './setup';
 export { tryPush, claimWrite, publishWrite, pushBatch } from './push';
-export { tryPop, headLength, claimRead, readLength, releaseRead, popBatch } from './pop';
+export { tryPop, headLength, claimRead, readLength, releaseRead } from './pop';
 export { reclaimWrite, reclaimRead } from './reclaim';
 export { claimMany, publishMany, withdrawMany, takeMany, releaseMany } from './inplace';
 

@@ -97,15 +97,9 @@ export const STATE_WITHDRAWN: u32 = 6;
 /** Most messages one claimMany / takeMany token can carry (see assembly/inplace.ts). */
 export const MAX_MANY: u32 = 1048576;
 
-// ---- Batch records: how pushBatch reads and popBatch writes a group. ----
-// A record is [length u32][status u32][bytes, padded to 8]. pushBatch ignores
-// the status; popBatch writes RECORD_OK or RECORD_DROPPED there.
+// ---- Batch records: how pushBatch reads a group from a scratch area. ----
+// A record is [length u32][reserved u32][bytes, padded to 8].
 export const RECORD_HEADER_BYTES: u32 = 8;
-/** Offset of the status word inside a record header. */
-export const RECORD_STATUS: u32 = 4;
-export const RECORD_OK: u32 = 0;
-/** The record's claim was reclaimed mid-copy: its bytes may be torn; skip it (its length still says how far). */
-export const RECORD_DROPPED: u32 = 1;
 
 // ---- attach() and init() statuses. ----
 export const ATTACH_OK: u32 = 0;

@@ -1,13 +1,13 @@
 // The consumer side: take the message at the head, copy it out, release its
 // cells to the next lap.
 import {
-  OFF_HEAD, OFF_TAIL, RECORD_HEADER_BYTES, RECORD_STATUS, RECORD_OK, RECORD_DROPPED, VALUE_MASK,
+  OFF_HEAD, OFF_TAIL, VALUE_MASK,
   STATE_FREE, STATE_READY, STATE_ABANDONED, STATE_WITHDRAWN,
   R_EMPTY, R_CLOSED, R_BUSY, R_TOO_BIG, R_RECLAIMED,
 } from './layout';
 import { cellWord, seqOf, stateOf, valueOf } from './cell';
 import { capacity, cellAt, noteBusy, slotsFor } from './instance';
-import { copyOut, pad8 } from './ring';
+import { copyOut } from './ring';
 import { wakeProducers } from './wake';
 import { CLOSED_BIT } from './push';
 import { recycleClaim } from './reclaim';
@@ -164,55 +164,4 @@ export function releaseRead(pos: u32): i32 {
   const ok = len >= 0 && release(pos, <u32>len);
   wakeProducers();
   return ok ? 1 : -R_RECLAIMED;
-}
-
-/**
- * Pops up to `max` messages with one CAS on the head, writing records
- * (RECORD_HEADER_BYTES, then the bytes padded to 8) to `dst` (at most
- * `dstBytes`). Returns the number of records, or a negative code (R_TOO_BIG:
- * the head message alone does not fit). A record whose claim was reclaimed
- * mid-copy has status RECORD_DROPPED and must be skipped.
- */
-export function popBatch(dst: usize, dstBytes: u32, max: u32): i32 {
-  while (true) {
-    const f = peekHead();
-    if (f < 0) return <i32>f;
-    const h = posOf(f);
-    // Walk the published messages after h that fit.
-    let n: u32 = 0;
-    let p = h;
-    let bytes: u32 = 0;
-    while (n < max) {
-      const w = atomic.load<u64>(cellAt(p));
-      // seq == p + 1, READY: published (and untaken, as head <= h <= p).
-      if (seqOf(w) != p + 1 || stateOf(w) != STATE_READY) break;
-      const len = valueOf(w);
-      const need = RECORD_HEADER_BYTES + pad8(len);
-      if (<u64>bytes + <u64>need > <u64>dstBytes) break;
-      bytes += need;
-      p += slotsFor(len);
-      n++;
-    }
-    if (n == 0) {
-      // Either the head message does not fit, or another consumer took it.
-      const w = atomic.load<u64>(cellAt(h));
-      if (seqOf(w) != h + 1 || stateOf(w) != STATE_READY) continue;
-      return -R_TOO_BIG;
-    }
-    // head == h: all n messages are untaken; one CAS takes them all.
-    if (atomic.cmpxchg<u32>(OFF_HEAD, h, p) != h) continue;
-    p = h;
-    let out = dst;
-    for (let j: u32 = 0; j < n; j++) {
-      const len = valueOf(atomic.load<u64>(cellAt(p)));
-      copyOut(p, out + RECORD_HEADER_BYTES, len);
-      store<u32>(out, len);
-      store<u32>(out + RECORD_STATUS, release(p, len) ? RECORD_OK : RECORD_DROPPED);
-      out += RECORD_HEADER_BYTES + pad8(len);
-      p += slotsFor(len);
-    }
-    wakeProducers(); // once for the whole batch
-    return <i32>n;
-  }
-  return unreachable();
 }

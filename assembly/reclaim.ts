@@ -30,6 +30,10 @@ export function reclaimWrite(pos: u32): i32 {
   let slots: u32;
   if (state == STATE_WRITING) slots = valueOf(w);
   else if (state == STATE_FREE) slots = 1; // died before recording its size
+  // seq == pos, READY: no thread makes this word. It is a published message of
+  // this lap whose seq a late plain store (a consumer declared dead, resuming
+  // inside release) set back; give the message up so the queue goes on.
+  else if (state == STATE_READY) slots = slotsFor(valueOf(w));
   else return 0;
   // seq == pos, WRITING or FREE → ABANDONED: the producer's publish will fail.
   if (atomic.cmpxchg<u64>(c, w, cellWord(pos, STATE_ABANDONED, slots)) != w) return 0;

@@ -27,13 +27,8 @@ export const RECLAIMED = -L.R_RECLAIMED;
 /** The message exceeds maxMessageBytes; nothing was claimed. */
 export const OVERSIZE = -L.R_OVERSIZE;
 
-/** Batch records: [length u32][status u32][bytes padded to 8] (see ts/queue/records.ts). */
-export const RECORD = {
-  headerBytes: L.RECORD_HEADER_BYTES,
-  statusOffset: L.RECORD_STATUS,
-  /** The status popBatch writes for a message reclaimed mid-copy (possibly torn): skip it. */
-  dropped: L.RECORD_DROPPED,
-} as const;
+/** Batch records of pushBatch: [length u32][reserved u32][bytes padded to 8] (see ts/queue/records.ts). */
+export const RECORD_HEADER_BYTES = L.RECORD_HEADER_BYTES;
 export const LAYOUT_VERSION = L.LAYOUT_VERSION;
 /** Most messages one in-place batch (claimMany, takeMany) carries. */
 export const MAX_MANY = L.MAX_MANY;

@@ -1,9 +1,9 @@
 // Batch records in a thread's scratch area: how pushBatch packs a group of
 // encoded messages of different lengths for one kernel call. A record is
-// [length u32][status u32][bytes, padded to 8] (assembly/layout.ts).
-import { RECORD, type Kernel, type Scratch } from '../kernel/kernel.js';
+// [length u32][reserved u32][bytes, padded to 8] (assembly/layout.ts).
+import { RECORD_HEADER_BYTES, type Kernel, type Scratch } from '../kernel/kernel.js';
 
-const HEADER = RECORD.headerBytes;
+const HEADER = RECORD_HEADER_BYTES;
 const pad8 = (n: number) => (n + 7) & ~7;
 
 /** Bytes a record of `len` payload bytes takes, header included. */
