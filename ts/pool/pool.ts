@@ -12,7 +12,7 @@ import { PoolClosedError, WorkerDiedError, WorkerStartError } from './errors.js'
 import { Fifo } from './fifo.js';
 import { LatencyWindow, type PoolStats } from './stats.js';
 import {
-  RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId,
+  RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId,
 } from './task-codec.js';
 import { nodeWorkerThreads, spawnThread, type ResourceLimits, type ThreadHost } from './thread-host.js';
 
@@ -187,9 +187,7 @@ export class Pool<I = unknown, O = unknown> {
     try {
       encoded = encodeTaskInput(input);
     } catch (cause) {
-      return Promise.reject(
-        new TypeError(`run() could not serialize the task input: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
-      );
+      return Promise.reject(encodingFailure('run() could not serialize the task input', cause));
     }
     if (encoded.length > this.#maxTaskBytes) {
       return Promise.reject(

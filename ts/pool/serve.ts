@@ -5,7 +5,7 @@ import { attachQueue, type Queue } from '../queue.js';
 import { QueueClosedError } from '../errors.js';
 import { POPPING, TAKEN, TAKEN_WAITERS, cancelIndex, currentIndex, startedIndex } from './control.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
-import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, readTaskId } from './task-codec.js';
+import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskId } from './task-codec.js';
 import { nodeWorkerThreads } from './thread-host.js';
 
 /** A task function: takes the input given to pool.run and returns (or resolves to) its output. */
@@ -157,11 +157,7 @@ async function sendResult(results: Queue<Uint8Array>, id: number, status: number
     bytes = encodeResult(id, status, value);
   } catch (cause) {
     const what = status === RESULT_OK ? 'result' : 'error';
-    bytes = encodeResult(
-      id,
-      RESULT_ERROR,
-      new TypeError(`the task's ${what} could not be serialized: ${(cause as Error)?.message ?? String(cause)}`, { cause }),
-    );
+    bytes = encodeResult(id, RESULT_ERROR, encodingFailure(`the task's ${what} could not be serialized`, cause));
   }
   if (bytes.length > results.maxMessageBytes) {
     bytes = encodeResult(
