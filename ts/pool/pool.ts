@@ -4,7 +4,7 @@
 // close and stats act on both.
 import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
-import { PoolClosedError, QueueClosedError, WorkerDiedError, messageOf, type WorkerStartError } from '../errors.js';
+import { PoolClosedError, QueueClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
 import { POPPING, cancelIndex, controlBytes, currentIndex, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';
 import { LostTasks } from './lost-tasks.js';
@@ -15,7 +15,7 @@ import { taskIdOf } from './push-count.js';
 import { TaskRoom } from './room.js';
 import { LatencyWindow, type PoolStats } from './stats.js';
 import type { Task } from './task.js';
-import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId } from './task-codec.js';
+import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
 import { Workers } from './workers.js';
 
 export interface RunOptions {
@@ -108,7 +108,7 @@ export class Pool<I = unknown, O = unknown> {
     try {
       encoded = encodeTaskInput(input);
     } catch (cause) {
-      return Promise.reject(new TypeError(`run() could not serialize the task input: ${messageOf(cause)}`, { cause }));
+      return Promise.reject(encodingFailure('run() could not serialize the task input', cause));
     }
     if (encoded.length > this.#maxTaskBytes) {
       return Promise.reject(

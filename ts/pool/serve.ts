@@ -3,11 +3,11 @@
 // themselves; nobody hands them over.
 import { attachQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
-import { QueueClosedError, messageOf } from '../errors.js';
+import { QueueClosedError } from '../errors.js';
 import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
 import { nextTask, notifyWaiters } from '../wait.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
-import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, readTaskId } from './task-codec.js';
+import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskId } from './task-codec.js';
 import { nodeWorkerThreads } from './thread-host.js';
 
 /** A task function: takes the input given to pool.run and returns (or resolves to) its output. */
@@ -160,11 +160,7 @@ async function sendResult(results: Queue<Uint8Array>, id: number, status: number
     bytes = encodeResult(id, status, value);
   } catch (cause) {
     const what = status === RESULT_OK ? 'result' : 'error';
-    bytes = encodeResult(
-      id,
-      RESULT_ERROR,
-      new TypeError(`the task's ${what} could not be serialized: ${messageOf(cause)}`, { cause }),
-    );
+    bytes = encodeResult(id, RESULT_ERROR, encodingFailure(`the task's ${what} could not be serialized`, cause));
   }
   if (bytes.length > results.maxMessageBytes) {
     bytes = encodeResult(

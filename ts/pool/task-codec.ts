@@ -1,18 +1,15 @@
 // The wire format of tasks and results in the kernel queues.
 //
 // Both queues carry raw bytes; this module turns [taskId, payload] into bytes
-// and back with msgpackr in structured-clone mode, which keeps what
-// postMessage keeps for the common cases (Map, Set, Date, RegExp, typed
-// arrays, bigint, cycles and shared references). Unlike postMessage it drops
-// functions and symbols silently (they become undefined) instead of throwing.
+// and back with the one structured-value serializer (ts/serialize.ts), the
+// same one SharedChannel uses: what it carries, approximates (the pool has no
+// platform lane: -0 arrives as 0, holes as undefined, ...) and rejects with a
+// DataCloneError (functions, symbols, platform objects) is listed there.
 //
-// Errors are sent as plain records, not msgpackr's Error extension, because
-// that extension keeps only name and message and the user wants the stack.
-import { Packr } from 'msgpackr';
-
-// copyBuffers: decoded typed arrays must not be views of the buffer they were
-// decoded from, which the pool reuses for the next message.
-const packr = new Packr({ structuredClone: true, copyBuffers: true });
+// Errors thrown by a task are sent as plain records, not as Error values,
+// because those keep only name, message and cause and the user wants the
+// stack and `code`.
+import { deserialize, isDataCloneError, namedCloneError, serialize } from '../serialize.js';
 
 /** What a result message says about its task. */
 export const RESULT_OK = 1;
@@ -37,9 +34,13 @@ interface ErrorRecord {
  */
 export const TASK_HEADER_BYTES = 4;
 
-/** Encodes into msgpackr's reused buffer: valid only until the next encode on this thread. */
+/**
+ * Encodes into the serializer's reused buffer: valid only until the next
+ * encode on this thread. Throws a DataCloneError for what the serializer
+ * cannot carry.
+ */
 export function encodeTaskInput(input: unknown): Uint8Array {
-  return packr.pack(input);
+  return serialize(input);
 }
 
 export function writeTaskId(message: Uint8Array, id: number): void {
@@ -54,30 +55,78 @@ export function readTaskId(message: Uint8Array): number {
 }
 
 export function decodeTaskInput(message: Uint8Array): unknown {
-  return packr.unpack(message.subarray(TASK_HEADER_BYTES));
+  return deserialize(message.subarray(TASK_HEADER_BYTES));
 }
 
 /** A result message: msgpack of [task id, status, value]. Valid until the next encode. */
 export function encodeResult(id: number, status: number, value: unknown): Uint8Array {
-  return packr.pack([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value]);
+  return serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value]);
 }
 
+/**
+ * Never throws for bytes encodeResult made: a value the serializer wrote but
+ * cannot read back (a typed-array subclass) fails that task, by its id,
+ * instead of the pool's result loop.
+ */
 export function decodeResult(bytes: Uint8Array): [id: number, status: number, value: unknown] {
-  const r = packr.unpack(bytes) as [number, number, unknown];
+  let r: [number, number, unknown];
+  try {
+    r = deserialize(bytes) as [number, number, unknown];
+  } catch (cause) {
+    const id = resultIdOf(bytes);
+    if (id === undefined) throw cause;
+    return [id, RESULT_ERROR, encodingFailure("the task's result could not be decoded", cause)];
+  }
   if (r[1] === RESULT_ERROR) r[2] = fromErrorRecord(r[2]);
   return r;
 }
 
-function toErrorRecord(thrown: unknown): unknown {
+/**
+ * The error for a task input (run()) or result (serve) that could not be
+ * serialized: `${what}: ${the reason}`, a DataCloneError when the reason is one
+ * (so `error.name === 'DataCloneError'` holds whichever side found it), else a
+ * TypeError with the reason as its cause.
+ */
+export function encodingFailure(what: string, cause: unknown): Error {
+  const message = `${what}: ${(cause as Error)?.message ?? String(cause)}`;
+  return isDataCloneError(cause) ? namedCloneError(message) : new TypeError(message, { cause });
+}
+
+/** Reads the id of a result message without decoding it: 0x93 (an array of three), then the id as a msgpack uint. */
+function resultIdOf(bytes: Uint8Array): number | undefined {
+  let i = 0;
+  if (bytes[0] === 0xc1) {
+    // serialize's "__proto__" framing: 0xc1, then [[id, status, value], fixups]
+    if (bytes[1] !== 0x92) return undefined;
+    i = 2;
+  }
+  if (bytes[i++] !== 0x93) return undefined;
+  const b = bytes[i];
+  if (b < 0x40) return b; // msgpackr's positive fixint range when records are on
+  const view = new DataView(bytes.buffer, bytes.byteOffset + i + 1);
+  if (b === 0xcc) return view.getUint8(0);
+  if (b === 0xcd) return view.getUint16(0);
+  if (b === 0xce) return view.getUint32(0);
+  return undefined;
+}
+
+/** `seen`: the errors above this one in the cause chain; a cause that loops back is left out. */
+function toErrorRecord(thrown: unknown, seen?: Set<Error>): unknown {
   if (!(thrown instanceof Error)) return thrown; // `throw 'text'` arrives as 'text', like postMessage
   const code = (thrown as { code?: unknown }).code;
+  const cause = thrown.cause;
+  let causeRecord = cause;
+  if (cause instanceof Error) {
+    (seen ??= new Set()).add(thrown);
+    causeRecord = seen.has(cause) ? undefined : toErrorRecord(cause, seen);
+  }
   const record: ErrorRecord = {
     $wasmqError: true,
     name: thrown.name,
     message: thrown.message,
     stack: thrown.stack,
     code: code,
-    cause: thrown.cause instanceof Error ? toErrorRecord(thrown.cause) : thrown.cause,
+    cause: causeRecord,
   };
   return record;
 }

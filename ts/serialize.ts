@@ -1,0 +1,397 @@
+// The one structured-value serializer: structured-clone-family values ⇄ bytes,
+// shared by SharedChannel (ts/channel) and the worker pool (ts/pool). One
+// msgpackr configuration, defined here only: both ends of every queue must
+// agree on it, or the bytes do not decode.
+//
+// Target semantics: structuredClone. Invariants of serialize/deserialize:
+// - A function or symbol anywhere (also a Map key or Set member) throws a
+//   DataCloneError and nothing is produced, as structured clone does. So do
+//   the objects structured clone rejects (WeakMap, WeakSet, WeakRef, Promise,
+//   arguments, ...) and the platform objects bytes cannot carry although
+//   structured clone copies them (SharedArrayBuffer, String/Number/Boolean
+//   wrappers, Map subclasses, Blob, ...): any object with its own toString
+//   tag that no msgpackr extension handles.
+// - toJSON is never called; symbol-keyed and non-enumerable properties are
+//   skipped; class instances arrive as plain objects of their own enumerable
+//   properties; cycles and shared references keep their identity.
+// - BigInts are exact at any size (msgpackr's extension 0x42: 64-bit chunks,
+//   hex bytes beyond 2^65536; its README promises about 1000 bits, the pinned
+//   2.1.4 does any size, and test/serialize.test.ts pins that).
+// - An own "__proto__" key stays an own data property, in order (msgpackr's
+//   decoder renames it; see serializeProtoKeyed).
+// - Bytes are self-contained (any thread's decoder reads them) and decoded
+//   typed arrays and ArrayBuffers own their memory.
+//
+// Where msgpackr is not exact, serialize does not pretend; its users decide:
+//
+//   value                            SharedChannel                  wasmq/pool (has no lane)
+//   -0                               exact: needsPlatformClone      arrives as 0
+//   array hole / named array prop    sends these through the        undefined / dropped
+//   lone surrogate in a string       platform lane                  becomes U+FFFD
+//   partial view, view of shared                                    each view arrives compact in a buffer
+//     memory, views sharing a                                       of its own (copied, not shared); a
+//     buffer, Node Buffer                                           Buffer stays a Buffer
+//   typed-array subclass,                                           DataCloneError when decoded (msgpackr
+//     Float16Array                                                  writes type code 255)
+//   Error                                                           same standard type (by name), message
+//                                                                   and cause; the receiver's stack; an
+//                                                                   own `cause` always; a custom name kept;
+//                                                                   AggregateError keeps `errors`
+//   Error that is part of a cycle    the platform cannot read it    arrives as {} (V8's structuredClone
+//                                    back: a messageerror event     cannot read it back either)
+//   SharedArrayBuffer, wrapper,      exact, through the lane        DataCloneError
+//     Map subclass, Blob, ...
+//   BigInt beyond 960 bits, own      through the lane (msgpackr's   exact
+//     "__proto__" key                documented range; kept)
+//   Proxy                            read through its traps, in both (undetectable; structured clone throws)
+//
+// The checks here live in msgpackr's hooks (writeFunction, and useRecords,
+// which msgpackr calls once per object it writes as a record), so plain data
+// pays three property checks per object and no walk. needsPlatformClone is the
+// channel's walk. Measurements: docs/DESIGN.md, "Serializer".
+import { Packr } from 'msgpackr';
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const objectTag = Object.prototype.toString;
+
+/** What this serializer carries, for the error messages. */
+const CARRIED =
+  'Structured clone carries data only: primitives, plain objects (class instances as plain objects), arrays, ' +
+  'Map, Set, Date, RegExp, BigInt, typed arrays, ArrayBuffer, DataView and Error objects.';
+
+/** Makes the error postMessage throws for an uncloneable value: a DOMException where there is one. */
+export function dataCloneError(detail: string): Error {
+  return namedCloneError(`${detail}. ${CARRIED} Nothing was sent.`);
+}
+
+/** A DataCloneError with exactly this message. */
+export function namedCloneError(message: string): Error {
+  if (typeof DOMException === 'function') return new DOMException(message, 'DataCloneError');
+  const error = new Error(message);
+  error.name = 'DataCloneError';
+  return error;
+}
+
+/** True for a DataCloneError from here, from the platform, or rebuilt from a worker's error record. */
+export function isDataCloneError(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Error).name === 'DataCloneError';
+}
+
+/** Why some platform objects cannot be carried although structured clone would copy them. */
+const NOT_CARRIED: Readonly<Record<string, string>> = {
+  SharedArrayBuffer: 'a SharedArrayBuffer could not be cloned: bytes in a message cannot share memory',
+  String: 'a String wrapper object could not be cloned: send the primitive string',
+  Number: 'a Number wrapper object could not be cloned: send the primitive number',
+  Boolean: 'a Boolean wrapper object could not be cloned: send the primitive boolean',
+  BigInt: 'a BigInt wrapper object could not be cloned: send the primitive bigint',
+  Map: 'a Map subclass instance could not be cloned: send a plain Map',
+};
+
+// State of the pack in progress (packing is synchronous; one per thread).
+/** Set by checkObject when the value holds an object with an own "__proto__" key. */
+let sawProtoKey = false;
+/** While serializeProtoKeyed packs: one [object, key, value, key, value, ...] entry per such object. */
+let protoFixups: unknown[][] | undefined;
+
+/**
+ * msgpackr's useRecords hook: called once for every object msgpackr writes as
+ * a record, i.e. every object no built-in extension (Date, Set, Error, RegExp,
+ * ArrayBuffer, typed arrays, DataView) and no Array or Map path claims. Plain
+ * objects pass with three property checks.
+ */
+function checkObject(object: object): boolean {
+  // An arguments object has Object as its constructor, and an own `callee`.
+  if ((object as { constructor?: unknown }).constructor !== Object || 'callee' in object) {
+    rejectUnlessOrdinary(object);
+  }
+  if (hasOwn.call(object, '__proto__')) {
+    sawProtoKey = true;
+    protoFixups?.push(entriesOf(object));
+  }
+  return true;
+}
+
+/** Lets class instances and null-prototype objects through; throws for platform objects. */
+function rejectUnlessOrdinary(object: object): void {
+  const tag = objectTag.call(object);
+  if (tag === '[object Object]') return; // its own enumerable properties, as structured clone does
+  const name = tag.slice(8, -1);
+  throw dataCloneError(NOT_CARRIED[name] ?? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name} object could not be cloned`);
+}
+
+/** An arguments object (sloppy or strict: both have an own `callee`): structured clone rejects it. */
+function isArguments(object: object): boolean {
+  return 'callee' in object && objectTag.call(object) === '[object Arguments]';
+}
+
+function rejectFunction(fn: unknown): never {
+  const name = typeof fn === 'function' && typeof fn.name === 'string' && fn.name !== '' ? ` (${fn.name})` : '';
+  throw dataCloneError(`a function${name} could not be cloned`);
+}
+
+/** The configuration both ends use. */
+const packr = new Packr({
+  // Cycles, shared references, Map, Set, Date, RegExp, typed arrays, ArrayBuffer, Error.
+  structuredClone: true,
+  // Structured clone never calls toJSON; msgpackr does unless told not to.
+  useToJSON: false,
+  // Receivers decode from reused buffers: typed arrays and ArrayBuffers must be copies, never views of them.
+  copyBuffers: true,
+  // BigInts beyond 64 bits (structuredClone implies it; stated because the pool relies on it).
+  useBigIntExtension: true,
+  writeFunction: rejectFunction as () => never,
+  useRecords: checkObject,
+});
+
+/** The first byte of a message that needs its own "__proto__" keys restored (msgpack never uses 0xc1). */
+const PROTO_KEYED = 0xc1;
+
+/**
+ * Encodes a structured-clone-family value. Throws a DataCloneError (and
+ * produces nothing) for what structured clone rejects and for the platform
+ * objects listed in the header. Errors thrown by the value itself (a getter)
+ * pass through. The result may live in msgpackr's reused buffer: valid until
+ * the next serialize on this thread.
+ */
+export function serialize(value: unknown): Uint8Array {
+  sawProtoKey = false;
+  let bytes: Uint8Array;
+  try {
+    bytes = packr.pack(value);
+  } catch (cause) {
+    throw asCloneError(cause);
+  }
+  return sawProtoKey ? serializeProtoKeyed(value) : bytes;
+}
+
+/** Decodes bytes made by serialize, in any thread. */
+export function deserialize(bytes: Uint8Array): unknown {
+  if (bytes[0] === PROTO_KEYED && bytes.length > 1) return deserializeProtoKeyed(bytes);
+  try {
+    return packr.unpack(bytes);
+  } catch (cause) {
+    throw asDecodeError(cause);
+  }
+}
+
+/**
+ * msgpackr decodes an own "__proto__" key as "__proto_" (its guard against
+ * prototype pollution), so such a value is packed as [value, fixups] behind
+ * the PROTO_KEYED byte: each fixup holds one such object (a reference, so it
+ * decodes to the same object) and its own keys and values in order, and the
+ * decoder rewrites that object's properties from it. Only values that hold
+ * such a key pay for the second pack.
+ */
+function serializeProtoKeyed(value: unknown): Uint8Array {
+  protoFixups = [];
+  let body: Uint8Array;
+  try {
+    body = packr.pack([value, protoFixups]);
+  } catch (cause) {
+    throw asCloneError(cause);
+  } finally {
+    protoFixups = undefined;
+  }
+  const bytes = new Uint8Array(body.length + 1);
+  bytes[0] = PROTO_KEYED;
+  bytes.set(body, 1);
+  return bytes;
+}
+
+function entriesOf(object: object): unknown[] {
+  const entry: unknown[] = [object];
+  for (const key of Object.keys(object)) entry.push(key, (object as Record<string, unknown>)[key]);
+  return entry;
+}
+
+function deserializeProtoKeyed(bytes: Uint8Array): unknown {
+  let decoded: unknown;
+  try {
+    decoded = packr.unpack(bytes.subarray(1));
+  } catch (cause) {
+    throw asDecodeError(cause);
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[1])) {
+    throw new TypeError('a message marked as holding "__proto__" keys (first byte 0xc1) is not [value, fixups]: corrupt bytes');
+  }
+  const [value, fixups] = decoded as [unknown, unknown[][]];
+  for (const entry of fixups) {
+    const object = entry[0] as Record<string, unknown>;
+    for (const key of Object.keys(object)) delete object[key];
+    for (let i = 1; i < entry.length; i += 2) {
+      // defineProperty: assigning to "__proto__" would set the prototype instead.
+      Object.defineProperty(object, entry[i] as string, {
+        value: entry[i + 1], writable: true, enumerable: true, configurable: true,
+      });
+    }
+  }
+  return value;
+}
+
+/** msgpackr's own error for a symbol is a plain Error; structured clone's is a DataCloneError. */
+function asCloneError(cause: unknown): unknown {
+  if (cause instanceof Error && cause.message === 'Unknown type: symbol') {
+    return dataCloneError('a symbol could not be cloned');
+  }
+  return cause;
+}
+
+function asDecodeError(cause: unknown): unknown {
+  // msgpackr's encoder writes type code 255 (indexOf → -1) for a typed array
+  // whose constructor name is not in its list; its decoder then refuses it.
+  if (cause instanceof Error && cause.message === 'Could not find typed array for code 255') {
+    return namedCloneError(
+      'the message holds a typed array of a type the serializer does not know (a typed-array subclass, or ' +
+        'Float16Array); it carries Int8Array … Float64Array, BigInt64Array, BigUint64Array and DataView',
+    );
+  }
+  return cause;
+}
+
+// ------------------------------------------------- the channel's lane rule
+
+const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
+
+/** Views msgpackr rebuilds as the same type (its typedArrays list, and DataView). */
+const PACKED_VIEWS = new Set<unknown>(
+  [
+    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+    Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
+  ].map((c) => c.prototype),
+);
+
+/** BigInts within msgpackr's documented range (its README: about 1000 bits). */
+const MAX_PACKED_BIGINT_BITS = 960;
+
+const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s);
+
+/** Object visits the first pass may make before it gives up and walks again keeping a seen set. */
+const FAST_WALK_VISITS = 1000;
+
+// State of the walk in progress (saved and restored around each call: a getter may post a message).
+/** Visits left in the first pass; -1 once exhausted. */
+let budget = 0;
+/** The objects visited, in the second pass only: it stops at cycles and visits shared objects once. */
+let seen: Set<object> | undefined;
+/** Which view (or the ArrayBuffer itself) each ArrayBuffer in the message came with; made on the first. */
+let buffers: Map<ArrayBuffer, object> | undefined;
+
+/**
+ * True when `value` holds something serialize would not reproduce exactly as
+ * structured clone does (the header's table), or would reject: such a
+ * message must travel through the platform's postMessage (the channel's
+ * transfer lane), which is exact and throws the platform's DataCloneError.
+ *
+ * The first pass keeps no seen set (messages are small and acyclic, and the
+ * set would cost more than the walk); a cycle or a large value exhausts its
+ * budget, and the second pass walks again with one.
+ */
+export function needsPlatformClone(value: unknown): boolean {
+  const outer = [budget, seen, buffers] as const;
+  try {
+    budget = FAST_WALK_VISITS;
+    seen = undefined;
+    buffers = undefined;
+    let ok = exact(value);
+    if (!ok && budget < 0) {
+      seen = new Set();
+      buffers = undefined;
+      ok = exact(value);
+    }
+    return !ok;
+  } finally {
+    [budget, seen, buffers] = outer;
+  }
+}
+
+function exact(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+      return isWellFormed(value);
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'number':
+      return !Object.is(value, -0);
+    case 'bigint':
+      return (value < 0n ? -value : value).toString(2).length <= MAX_PACKED_BIGINT_BITS;
+    case 'object':
+      break;
+    default:
+      return false; // function, symbol: the platform throws DataCloneError
+  }
+  if (value === null) return true;
+  const object = value as object;
+  if (seen === undefined) {
+    if (--budget < 0) return false; // not a verdict: needsPlatformClone walks again
+  } else if (seen.has(object)) {
+    return true; // a cycle or shared reference: msgpackr keeps identity
+  } else {
+    seen.add(object);
+  }
+  const proto = Object.getPrototypeOf(object);
+  if (proto === Object.prototype) return !isArguments(object) && exactProperties(object);
+  if (proto === Array.prototype) {
+    const array = object as unknown[];
+    for (let i = 0; i < array.length; i++) {
+      if (!(i in array) || !exact(array[i])) return false; // holes become undefined
+    }
+    // Extra named properties on an array are dropped by msgpackr, kept by structured clone.
+    return Object.keys(array).length === array.length;
+  }
+  if (proto === Map.prototype) {
+    for (const [k, v] of object as Map<unknown, unknown>) if (!exact(k) || !exact(v)) return false;
+    return true;
+  }
+  if (proto === Set.prototype) {
+    for (const v of object as Set<unknown>) if (!exact(v)) return false;
+    return true;
+  }
+  if (proto === Date.prototype || proto === RegExp.prototype) return true;
+  if (proto === ArrayBuffer.prototype) {
+    return (object as { resizable?: boolean }).resizable !== true && claim(object as ArrayBuffer, object);
+  }
+  if (object instanceof TypedArray || object instanceof DataView) {
+    // msgpackr copies each view into a buffer of its own: a view of shared
+    // memory, a partial view, or views sharing a buffer (with each other or
+    // with an ArrayBuffer in the message) would lose what structured clone
+    // keeps; subclasses, Buffer and types msgpackr does not know come back as
+    // something else.
+    const view = object as ArrayBufferView;
+    const buffer = view.buffer;
+    return (
+      PACKED_VIEWS.has(proto) && buffer instanceof ArrayBuffer && (buffer as { resizable?: boolean }).resizable !== true &&
+      view.byteOffset === 0 && view.byteLength === buffer.byteLength && claim(buffer, view)
+    );
+  }
+  // Errors: msgpackr keeps name, message and cause but not the stack, and adds
+  // an own `cause`. Any other platform object (SharedArrayBuffer, WeakMap,
+  // Blob, MessagePort, WebAssembly.Memory, wrapper objects …) has its own tag.
+  // A class instance or null-prototype object clones as a plain object of its
+  // own properties, in both.
+  if (object instanceof Error || objectTag.call(object) !== '[object Object]') return false;
+  return exactProperties(object);
+}
+
+/** False when `buffer` already came with another view (or as itself): structured clone would keep them one buffer. */
+function claim(buffer: ArrayBuffer, owner: object): boolean {
+  buffers ??= new Map();
+  const previous = buffers.get(buffer);
+  if (previous !== undefined) return previous === owner;
+  buffers.set(buffer, owner);
+  return true;
+}
+
+function exactProperties(object: object): boolean {
+  const record = object as Record<string, unknown>;
+  for (const key in record) {
+    if (!hasOwn.call(record, key)) continue;
+    // msgpackr renames an own "__proto__" key on decode; serialize repairs it,
+    // but the lane was its route before and stays so (found by the property test).
+    if (key === '__proto__' || !isWellFormed(key) || !exact(record[key])) return false;
+  }
+  return true;
+}
