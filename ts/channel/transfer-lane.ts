@@ -2,7 +2,7 @@
 // messages the shared queue cannot carry with the platform's semantics:
 // those with a transfer list (ArrayBuffers to detach, MessagePorts, as
 // Comlink.transfer and Comlink.proxy use), values only the platform clones
-// exactly (see serializer.ts), and messages larger than the queue allows.
+// exactly (see ts/serialize.ts), and messages larger than the queue allows.
 //
 // Order: the sender posts the value here first, then pushes an empty
 // placeholder message into the queue at that point of the stream. The
