@@ -16,3 +16,13 @@ export function runWorker<T = unknown>(name: string, workerData: unknown): { wor
 
 /** Resolves when the worker has exited. */
 export const exited = (w: Worker) => new Promise<number>((resolve) => w.once('exit', resolve));
+
+/** Runs `f` and returns what it threw (fails if it did not throw). */
+export function thrownBy(f: () => unknown): Error {
+  try {
+    f();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+}

@@ -4,17 +4,10 @@
 import { describe, expect, test, vi } from 'vitest';
 import { deserialize, needsPlatformClone, serialize } from '../ts/serialize.js';
 import { expectSameClone, poolApproximation } from './clone-oracle.js';
+import { thrownBy } from './helpers.js';
 
 const roundTrip = (value: unknown) => deserialize(serialize(value));
 
-function thrownBy(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** A value, and what the serializer (so the pool) delivers for it. */
 type Approximation = readonly [what: string, make: () => unknown, expected: (value: any) => unknown];

@@ -7,6 +7,7 @@ import { describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import { dataCloneError, deserialize, needsPlatformClone, serialize } from '../ts/serialize.js';
 import { expectSameClone } from './clone-oracle.js';
+import { thrownBy } from './helpers.js';
 
 const roundTrip = (value: unknown) => deserialize(serialize(value));
 
@@ -132,15 +133,6 @@ describe('dataCloneError', () => {
   });
 });
 
-/** Runs `f` and returns what it threw (fails if it did not throw). */
-function thrownBy(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('what structured clone rejects, serialize rejects with a DataCloneError and says what', () => {
   function args(..._: unknown[]) {

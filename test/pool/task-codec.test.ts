@@ -9,6 +9,7 @@ import {
 } from '../../ts/pool/task-codec.js';
 import { serialize } from '../../ts/serialize.js';
 import { expectSameClone } from '../clone-oracle.js';
+import { thrownBy } from '../helpers.js';
 
 /** encodeTaskInput, then decodeTaskInput behind a header, as the pool and a worker do. */
 function throughTask(input: unknown, id = 1): unknown {
@@ -19,14 +20,6 @@ function throughTask(input: unknown, id = 1): unknown {
   return decodeTaskInput(message);
 }
 
-function thrownBy(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('task messages', () => {
   it('carry a task id header and the input, ids up to 2^32 - 1', () => {

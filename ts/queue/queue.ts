@@ -354,8 +354,7 @@ export class Queue<T = Uint8Array> {
     try {
       this.#retrySync('publish', this.#k.notFull, attempt, deadline, timeoutMs);
     } catch (error) {
-      if (error instanceof TimeoutError) throw new TimeoutError(`publish (${done} of ${total} published)`, timeoutMs!);
-      throw error;
+      throw saying(error, `publish (${done} of ${total} published)`, timeoutMs);
     }
   }
 
@@ -372,8 +371,7 @@ export class Queue<T = Uint8Array> {
     try {
       await this.#retryAsync('publishAsync', this.#k.notFull, attempt, deadline, timeoutMs, signal);
     } catch (error) {
-      if (error instanceof TimeoutError) throw new TimeoutError(`publishAsync (${done} of ${total} published)`, timeoutMs!);
-      throw error;
+      throw saying(error, `publishAsync (${done} of ${total} published)`, timeoutMs);
     }
   }
 
@@ -426,4 +424,9 @@ export class Queue<T = Uint8Array> {
       throw new TimeoutError(operation, timeoutMs!);
     }
   }
+}
+
+/** A TimeoutError of `operation` (which says how far it got), or any other error as it is. */
+function saying(error: unknown, operation: string, timeoutMs: number | undefined): unknown {
+  return error instanceof TimeoutError ? new TimeoutError(operation, timeoutMs!) : error;
 }
