@@ -9,7 +9,7 @@
 // contiguous.
 import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Cursor } from '../kernel/kernel.js';
 import { QueueClosedError } from '../errors.js';
-import type { DrainHandler, PublishFill } from './queue.js';
+import type { DrainHandler, PublishFill } from './types.js';
 import type { Transfer } from './transfer.js';
 import { bounce } from './bounce.js';
 
