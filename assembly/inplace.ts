@@ -94,6 +94,7 @@ export function claimMany(len: u32, count: u32): f64 {
  * caller may claim it again.
  */
 export function publishMany(pos: u32, count: u32, len: u32): i32 {
+  if (count == 0) return 0; // a 0-count token claimed nothing
   const slots = slotsFor(len);
   const first = cellAt(pos);
   const writing = cellWord(pos, STATE_WRITING, count * slots);
@@ -180,6 +181,7 @@ export function takeMany(max: u32): f64 {
  * stalled past stallTimeoutMs: the bytes read may have been overwritten).
  */
 export function releaseMany(pos: u32, count: u32): i32 {
+  if (count == 0) return 0; // a 0-count token took nothing
   const first = cellAt(pos);
   const w = atomic.load<u64>(first);
   // seq == pos + 1, READY: still ours. Producers reclaim in position order,

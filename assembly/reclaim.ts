@@ -25,16 +25,23 @@ export function reclaimWrite(pos: u32): i32 {
   if (<i32>(tailPos() - pos) <= 0) return 0;
   const c = cellAt(pos);
   const w = atomic.load<u64>(c);
-  if (seqOf(w) != pos) return 0;
+  const seq = seqOf(w);
   const state = stateOf(w);
   let slots: u32;
-  if (state == STATE_WRITING) slots = valueOf(w);
-  else if (state == STATE_FREE) slots = 1; // died before recording its size
-  // seq == pos, READY: no thread makes this word. It is a published message of
-  // this lap whose seq a late plain store (a consumer declared dead, resuming
-  // inside release) set back; give the message up so the queue goes on.
-  else if (state == STATE_READY) slots = slotsFor(valueOf(w));
-  else return 0;
+  if (seq == pos && state == STATE_WRITING) slots = valueOf(w);
+  else if (seq == pos && state == STATE_FREE) slots = 1; // died before recording its size
+  else if (seq == pos + 1) return 0; // published: not stuck
+  else if (seq == pos && state != STATE_READY) return 0; // ABANDONED / WITHDRAWN: peekHead skips those
+  else {
+    // tail > head == pos, so position pos was claimed, and until it is taken
+    // its cell holds seq pos (claimed) or pos + 1 (published). No thread
+    // writes any other word there: this one is the late plain store of a
+    // thread declared dead, resuming inside a kernel loop (docs/DESIGN.md,
+    // "Release"). If the head still says nobody took pos, give the cell up
+    // so the queue goes on: the message there, if any, is lost.
+    if (atomic.load<u32>(OFF_HEAD) != pos) return 0;
+    slots = seq == pos ? slotsFor(valueOf(w)) : 1; // seq == pos, READY: its length survived
+  }
   // seq == pos, WRITING or FREE → ABANDONED: the producer's publish will fail.
   if (atomic.cmpxchg<u64>(c, w, cellWord(pos, STATE_ABANDONED, slots)) != w) return 0;
   atomic.add<u32>(OFF_RECLAIMED_WRITES, 1);

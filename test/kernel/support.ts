@@ -200,33 +200,87 @@ export class RawQueue {
     return r < 0 ? r : this.u8.slice(at, at + r);
   }
 
-  /** Writes batch records [len][status][bytes padded to 8] at `at`; returns the bytes written. */
-  writeRecords(at: number, messages: Uint8Array[], status = 0xdeadbeef): number {
+  /** Writes pushBatch records [len u32][reserved u32][bytes padded to 8] at `at`; returns the bytes written. The reserved word gets garbage: the kernel must ignore it. */
+  writeRecords(at: number, messages: Uint8Array[], reserved = 0xdeadbeef): number {
     let p = at;
     for (const m of messages) {
       this.u32[p >> 2] = m.length;
-      this.u32[(p + L.RECORD_STATUS) >> 2] = status;
+      this.u32[(p + RECORD_RESERVED) >> 2] = reserved;
       this.u8.set(m, p + L.RECORD_HEADER_BYTES);
       p += L.RECORD_HEADER_BYTES + pad8(m.length);
     }
     return p - at;
   }
 
-  /** Reads `n` batch records at `at`. */
-  readRecords(at: number, n: number): { status: number; bytes: Uint8Array }[] {
+  /**
+   * Where the `count` messages of a takeMany batch at `pos` are, walking their
+   * cell words as the bindings do (ts/kernel/kernel.ts readBatch): a
+   * WITHDRAWN claim (seq == p) is skipped by its value (cells); a message's
+   * first cell gives its length.
+   */
+  batchAt(pos: number, count: number): { pos: number; len: number }[] {
     const out = [];
-    let p = at;
-    for (let i = 0; i < n; i++) {
-      const len = this.u32[p >> 2];
-      const status = this.u32[(p + L.RECORD_STATUS) >> 2];
-      out.push({ status, bytes: this.u8.slice(p + L.RECORD_HEADER_BYTES, p + L.RECORD_HEADER_BYTES + len) });
-      p += L.RECORD_HEADER_BYTES + pad8(len);
+    let p = pos;
+    while (out.length < count) {
+      const c = this.cell(p);
+      if (c.seq === p && c.state === L.STATE_WITHDRAWN) {
+        p = wrap(p + c.value);
+        continue;
+      }
+      out.push({ pos: p, len: c.value });
+      p = wrap(p + this.slotsFor(c.value));
     }
     return out;
   }
+
+  /**
+   * One in-place take: takeMany(max), each message read where it lies, then
+   * releaseMany. The kernel's negative code, or the token's parts, the
+   * messages and what releaseMany returned. Call it with max >= 1 (then a
+   * take holds at least one message): releasing a 0-count take is a kernel
+   * bug (inplace-take.test.ts).
+   */
+  take(ops: Ops, max: number): number | { pos: number; count: number; messages: Uint8Array[]; released: number } {
+    const t = ops.takeMany(max);
+    if (t < 0) return t;
+    const pos = tokenPos(t);
+    const count = tokenCount(t);
+    const messages = this.batchAt(pos, count).map((m) => this.ringRead(m.pos, m.len));
+    return { pos, count, messages, released: ops.releaseMany(pos, count) };
+  }
 }
 
+/** Offset of the reserved word in a pushBatch record header ([len u32][reserved u32]). */
+export const RECORD_RESERVED = 4;
+
+/** A batch token of claimMany / takeMany is pos + count * 2^32, carried in an f64 (assembly/inplace.ts). */
+export const tokenPos = (t: number) => t % TWO_32;
+export const tokenCount = (t: number) => Math.floor(t / TWO_32);
+export const token = (pos: number, count: number) => wrap(pos) + count * TWO_32;
+
 export const pad8 = (n: number) => (n + 7) & ~7;
+
+/** The cells of positions pos .. pos + n - 1. */
+export const cellsOf = (q: RawQueue, pos: number, n: number): Cell[] =>
+  Array.from({ length: n }, (_, i) => q.cell(wrap(pos + i)));
+/** A cell free for the lap of position `seq`. */
+export const freeCell = (seq: number): Cell => ({ seq: wrap(seq), state: L.STATE_FREE, value: 0 });
+/** Every cell word of the ring, raw (to show that a call touched none of them). */
+export const ringWords = (q: RawQueue): bigint[] => Array.from({ length: q.g.capacity }, (_, i) => q.cellWord(i));
+/** The reclaim statistics: [RECLAIMED_WRITES, RECLAIMED_READS, RETRIED_WRITES]. */
+export const reclaimStats = (q: RawQueue): number[] =>
+  [L.OFF_RECLAIMED_WRITES, L.OFF_RECLAIMED_READS, L.OFF_RETRIED_WRITES].map((o) => q.word(o));
+
+/** Writes pattern(len, seed + i) where message i of a claimMany batch at `pos` lies; returns the messages. */
+export function fillBatch(q: RawQueue, pos: number, count: number, len: number, seed: number): Uint8Array[] {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const m = pattern(len, seed + i);
+    q.ringWrite(wrap(pos + i * q.slotsFor(len)), m);
+    out.push(m);
+  }
+  return out;
+}
 
 /** Deterministic message bytes: every (seed, length) gives different contents. */
 export function pattern(len: number, seed: number): Uint8Array {
