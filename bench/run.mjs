@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.mjs';
-import { contractProblems, medianLookup, summarizeEntries } from './lib/summary.mjs';
+import { contractProblems, medianLookup, summarizeEntries, throughputSpreads } from './lib/summary.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderMarkdown } from './lib/format.mjs';
 import { renderChart } from './lib/chart.mjs';
@@ -92,7 +92,7 @@ for (const name of scenarioModules(args.only)) {
   }
 }
 
-const targets = evaluateTargets(medianLookup(sections));
+const targets = evaluateTargets(medianLookup(sections), throughputSpreads(sections));
 const durationS = (performance.now() - started) / 1000;
 // Other work on the machine skews every figure: record the load at the end too.
 machine.loadAverageAtEnd = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);

@@ -2,7 +2,10 @@
 // factor over the baseline on a log axis (right of "1×" = better than
 // postMessage, whatever the unit's direction).
 
-const PALETTE = ['#9e9e9e', '#e07b39', '#5b8def', '#2f5fb3', '#2ca25f', '#116d3b', '#8e5bd6', '#c2185b', '#00838f', '#6d4c41'];
+const PALETTE = [
+  '#9e9e9e', '#e07b39', '#5b8def', '#2f5fb3', '#2ca25f', '#116d3b', '#8e5bd6', '#c2185b', '#00838f', '#6d4c41',
+  '#f2b134', '#7cb342', '#ad1457', '#3949ab', '#00acc1', '#5d4037', '#ef6c00', '#455a64',
+];
 /** 3 significant digits, without exponent notation for large factors. */
 const factor = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -18,6 +18,11 @@ export function ratioText(e) {
   return e.higherIsBetter ? `${r}×` : `${r}× (${e.better.toPrecision(3)}× better)`;
 }
 
+/** Rounds, and how many sets of worker threads they came from when more than one. */
+export function roundsText(e) {
+  return e.sets > 1 ? `${e.summary.n} (${e.sets} thread sets)` : `${e.summary.n}`;
+}
+
 function table(entries, baselineName) {
   const rows = [
     `| scenario | implementation | median | unit | vs ${baselineName} | min – max | rIQR | rounds |`,
@@ -26,7 +31,7 @@ function table(entries, baselineName) {
   for (const e of entries) {
     const s = e.summary;
     rows.push(
-      `| ${e.scenario} | ${e.impl} | ${si(s.median)} | ${e.unit} | ${ratioText(e)} | ${si(s.min)} – ${si(s.max)} | ${(s.rIQR * 100).toFixed(1)}% | ${s.n} |`,
+      `| ${e.scenario} | ${e.impl} | ${si(s.median)} | ${e.unit} | ${ratioText(e)} | ${si(s.min)} – ${si(s.max)} | ${(s.rIQR * 100).toFixed(1)}% | ${roundsText(e)} |`,
     );
   }
   return rows.join('\n');
@@ -43,7 +48,8 @@ export function renderMarkdown({ machine, quick, durationS, sections, targets })
     '',
     `**Machine:** ${machineLine(machine)}.  `,
     `**Run:** \`npm run bench${quick ? ' -- --quick' : ''}\`, ${durationS.toFixed(0)} s. Every figure is the median of the rounds shown (after a warm-up round), all from this one run; ` +
-      `ratios are against the scenario's baseline (postMessage), "rIQR" is the interquartile range relative to the median.`,
+      `ratios are against the scenario's baseline (postMessage), "rIQR" is the interquartile range relative to the median, ` +
+      `taken across every round of the row (for throughput cells of a full run, rounds from several sets of worker threads).`,
     '',
   ];
   const busiest = Math.max(machine.loadAverageAtStart[0], ...(machine.loadAverageAtEnd ?? [0]).slice(0, 1));
@@ -60,7 +66,7 @@ export function renderMarkdown({ machine, quick, durationS, sections, targets })
     if (s.entries?.length) out.push(table(s.entries, 'postMessage'), '');
   }
   out.push('## Targets', '', '| target | measured | verdict |', '|---|--:|---|');
-  for (const t of targets) out.push(`| ${t.target} | ${t.ratio === null ? '–' : `${t.ratio.toPrecision(3)}×`} | ${t.verdict} |`);
+  for (const t of targets) out.push(`| ${t.target} | ${t.shown ?? (t.ratio === null ? '–' : `${t.ratio.toPrecision(3)}×`)} | ${t.verdict} |`);
   out.push('');
   return out.join('\n');
 }

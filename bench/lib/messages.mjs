@@ -20,6 +20,21 @@ export function idOf(buf) {
   return (buf[0] | (buf[1] << 8) | (buf[2] << 16) | (buf[3] << 24)) >>> 0;
 }
 
+/**
+ * The same id at bytes[offset ...]: how the in-place rows (records written
+ * and read where they lie, several to a buffer) stamp and read each record.
+ */
+export function stampAt(bytes, offset, id) {
+  bytes[offset] = id;
+  bytes[offset + 1] = id >>> 8;
+  bytes[offset + 2] = id >>> 16;
+  bytes[offset + 3] = id >>> 24;
+}
+
+export function idAt(bytes, offset) {
+  return (bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24)) >>> 0;
+}
+
 /** Sum of ids 1..total: what all consumers' sums must add up to. */
 export function expectedSum(total) {
   return (total * (total + 1)) / 2;

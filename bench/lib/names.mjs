@@ -1,20 +1,34 @@
 // Implementation and scenario names: the table, the JSON and the targets
 // block all refer to results by these strings, so they live in one place.
+
+/** Records per batch of the in-place rows (and of pushBatch/popBatch). */
+export const BATCH = 64;
+
+/** The plain-JS in-place SPSC ring (the JS ceiling) publishing once per `batch` records. */
+export const jsRingImpl = (batch) => `JS in-place SPSC ring, batch ${batch} (ceiling)`;
+
 export const IMPL = {
   postMessage: 'postMessage',
+  postMessageBatch: `postMessage, ${BATCH} records per message`,
   ringbuf: 'ringbuf.js (SPSC spin)',
   jsQueue: 'pure-JS ablation',
   jsQueueBatch: 'pure-JS ablation, batch 64',
+  jsRing: jsRingImpl(BATCH),
   wasmq: 'wasmq push/pop',
   wasmqBatch: 'wasmq batch 64',
   wasmqRaw: 'wasmq pushFrom/popInto (no allocation)',
+  wasmqInPlace: `wasmq publish/drain (in place, ${BATCH} per publish)`,
+  wasmqInPlaceLatency: 'wasmq publish/drain (in place)',
+  wasmqInPlaceSpin: 'wasmq tryPublish/tryDrain spinning (in place)',
   spin: 'Atomics spin hand-off (floor)',
   copy: 'Uint8Array.set, 1 thread (ceiling)',
+  comlinkMessage: 'MessageChannel',
+  comlinkShared: 'SharedChannel',
 };
-
-export const BATCH = 64;
 
 export const sizeLabel = (bytes) => (bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`);
 export const throughputScenario = (producers, consumers, bytes) => `${producers}P${consumers}C ${sizeLabel(bytes)}`;
 export const latencyScenario = (pct) => `round trip ${pct}, 64 B`;
 export const bandwidthScenario = (bytes) => `1P1C ${sizeLabel(bytes)} bandwidth`;
+export const COMLINK_CALL = 'comlink call round trip: add(i, 1)';
+export const COMLINK_ECHO = 'comlink call round trip: echo(record)';

@@ -44,3 +44,14 @@ export function medianLookup(sections) {
   for (const s of sections) for (const e of s.entries ?? []) map.set(`${e.scenario}\u0000${e.impl}`, e.summary.median);
   return (scenario, impl) => map.get(`${scenario}\u0000${impl}`);
 }
+
+/**
+ * The spread of every throughput cell (one row of the throughput module):
+ * [{scenario, impl, rIQR, sets}], rIQR taken across all its measured rounds,
+ * which in a full run come from several sets of worker threads.
+ */
+export function throughputSpreads(sections, module = 'throughput') {
+  return sections
+    .filter((s) => s.module === module)
+    .flatMap((s) => (s.entries ?? []).map((e) => ({ scenario: e.scenario, impl: e.impl, rIQR: e.summary.rIQR, sets: e.sets ?? 1 })));
+}

@@ -1,15 +1,23 @@
-// The performance targets of the benchmark issue, evaluated on one run's
-// medians. A target with a missing figure is "not measured", never "holds".
-import { IMPL, bandwidthScenario, latencyScenario, throughputScenario } from './names.mjs';
+// The performance targets of the benchmark issues, evaluated on one run's
+// figures. A target with a missing figure is "not measured", never "holds".
+import { COMLINK_CALL, IMPL, bandwidthScenario, latencyScenario, throughputScenario } from './names.mjs';
 
 const T64 = throughputScenario(1, 1, 64);
 const P50 = latencyScenario('p50');
 const BW = bandwidthScenario(65536);
+/** The issue's bound on every throughput cell's spread (relative IQR across its rounds and thread sets). */
+export const MAX_THROUGHPUT_RIQR = 0.15;
 
-/** [description, numerator, denominator, test, shown as] per target. */
+const percent = (x) => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * Per target: its description; `ratio(median, spreads)`, the measured figure
+ * (undefined or NaN when a figure is missing); `holds(ratio)`; and optionally
+ * `shown(ratio, spreads)`, how the figure is printed (default: "1.23×").
+ */
 const TARGETS = [
   {
-    target: '1P1C 64 B blocking push/pop ≥ 20× postMessage msg/s',
+    target: '1P1C 64 B blocking push/pop ≥ 20× (unbatched) postMessage msg/s',
     ratio: (m) => m(T64, IMPL.wasmq) / m(T64, IMPL.postMessage),
     holds: (r) => r >= 20,
   },
@@ -24,6 +32,16 @@ const TARGETS = [
     holds: (r) => r >= 40,
   },
   {
+    target: '1P1C 64 B in place (publish/drain, 64 per publish) ≥ 5× postMessage batched (64 records per message) records/s',
+    ratio: (m) => m(T64, IMPL.wasmqInPlace) / m(T64, IMPL.postMessageBatch),
+    holds: (r) => r >= 5,
+  },
+  {
+    target: '1P1C 64 B in place (publish/drain) ≥ 1/3 of the JS in-place SPSC ring, batch 64 (ratio ≥ 0.333)',
+    ratio: (m) => m(T64, IMPL.wasmqInPlace) / m(T64, IMPL.jsRing),
+    holds: (r) => r >= 1 / 3,
+  },
+  {
     target: 'round-trip p50 ≤ 1/30 of postMessage (ratio = postMessage p50 / wasmq p50 ≥ 30)',
     ratio: (m) => m(P50, IMPL.postMessage) / m(P50, IMPL.wasmq),
     holds: (r) => r >= 30,
@@ -32,6 +50,11 @@ const TARGETS = [
     target: 'round-trip p50 within 3× of the Atomics spin hand-off (ratio = wasmq / floor ≤ 3)',
     ratio: (m) => m(P50, IMPL.wasmq) / m(P50, IMPL.spin),
     holds: (r) => r <= 3,
+  },
+  {
+    target: 'round-trip p50 in place (spinning tryPublish/tryDrain, count 1 / max 1) within 2× of the Atomics spin hand-off (ratio ≤ 2)',
+    ratio: (m) => m(P50, IMPL.wasmqInPlaceSpin) / m(P50, IMPL.spin),
+    holds: (r) => r <= 2,
   },
   {
     target: '64 KiB messages ≥ 50% of single-thread Uint8Array.set bandwidth',
@@ -65,13 +88,34 @@ const TARGETS = [
     ratio: (m) => m(throughputScenario(4, 4, 64), IMPL.wasmq) / m(T64, IMPL.wasmq),
     holds: (r) => r >= 0.25,
   },
+  {
+    target: 'Comlink over SharedChannel ≥ 5× Comlink over MessageChannel (add(i, 1) calls/s)',
+    ratio: (m) => m(COMLINK_CALL, IMPL.comlinkShared) / m(COMLINK_CALL, IMPL.comlinkMessage),
+    holds: (r) => r >= 5,
+  },
+  {
+    target: `every throughput cell's spread (rIQR across its rounds and thread sets) ≤ ${percent(MAX_THROUGHPUT_RIQR)} (measured = the widest)`,
+    ratio: (_m, spreads) => (spreads.length ? Math.max(...spreads.map((c) => c.rIQR)) : undefined),
+    holds: (r) => r <= MAX_THROUGHPUT_RIQR,
+    shown: (r, spreads) => {
+      const worst = spreads.find((c) => c.rIQR === r);
+      const over = spreads.filter((c) => c.rIQR > MAX_THROUGHPUT_RIQR).length;
+      return `${percent(r)} (${worst.scenario}, ${worst.impl}; ${over} of ${spreads.length} cells over ${percent(MAX_THROUGHPUT_RIQR)})`;
+    },
+  },
 ];
 
-/** Evaluates every target with `median(scenario, impl)`; returns [{target, ratio, verdict}]. */
-export function evaluateTargets(median) {
-  return TARGETS.map(({ target, ratio, holds }) => {
-    const r = ratio(median);
-    if (r === undefined || !Number.isFinite(r)) return { target, ratio: null, verdict: 'not measured' };
-    return { target, ratio: r, verdict: holds(r) ? 'holds' : 'does not hold' };
+const times = (r) => `${r.toPrecision(3)}×`;
+
+/**
+ * Evaluates every target with `median(scenario, impl)` and `spreads` (the
+ * throughput cells' relative IQRs: [{scenario, impl, rIQR}], see
+ * summary.mjs throughputSpreads); returns [{target, ratio, shown, verdict}].
+ */
+export function evaluateTargets(median, spreads = []) {
+  return TARGETS.map(({ target, ratio, holds, shown = times }) => {
+    const r = ratio(median, spreads);
+    if (r === undefined || !Number.isFinite(r)) return { target, ratio: null, shown: '–', verdict: 'not measured' };
+    return { target, ratio: r, shown: shown(r, spreads), verdict: holds(r) ? 'holds' : 'does not hold' };
   });
 }

@@ -2,13 +2,22 @@
 // consumer thread, against the physical ceiling: one thread copying the same
 // bytes with Uint8Array.set into shared memory (a queue copies each message
 // twice, in and out, so 50% of that is the realistic goal).
-import { measureThroughput, ringMessagesFor, transports } from './throughput.mjs';
+import { measureThroughput, ringMessagesFor, runsIn, transports } from './throughput.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { IMPL, bandwidthScenario } from '../lib/names.mjs';
 
 export const title = 'Bandwidth: 64 KiB messages, 1P1C';
 
 const PAYLOAD = 65536;
+
+/** 64 KiB messages do not batch (each fills many slots); in-place and record rows are for small records. */
+const measured = () => transports.filter((t) => !t.batch && runsIn(t, 1, 1, PAYLOAD));
+
+/** The (scenario, impl) rows a run of this module produces. */
+export function rows() {
+  const scenario = bandwidthScenario(PAYLOAD);
+  return [...measured().map((t) => ({ scenario, impl: t.impl })), { scenario, impl: IMPL.copy }];
+}
 
 /** GB/s of one thread copying `bytes`-sized blocks into a shared ring of `ringBytes`. */
 export function copyBandwidth(bytes, ringBytes, totalBytes) {
@@ -29,8 +38,7 @@ export async function run({ quick, log }) {
   const ringMessages = ringMessagesFor(PAYLOAD);
   const scenario = bandwidthScenario(PAYLOAD);
   const entries = [];
-  for (const transport of transports) {
-    if (transport.batch) continue; // 64 KiB messages do not batch: each fills many slots
+  for (const transport of measured()) {
     const rates = await measureThroughput({
       transport, producers: 1, consumers: 1, payloadBytes: PAYLOAD, total, rounds, ringMessages,
     });

@@ -7,15 +7,21 @@ import { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
 import * as Comlink from 'comlink';
 import { SharedChannel } from '../../dist/index.js';
+import { COMLINK_CALL, COMLINK_ECHO, IMPL } from '../lib/names.mjs';
 
 export const title = 'Comlink round trips (SharedChannel vs MessageChannel)';
 
 const RECORD = { id: 42, name: 'sensor-7', tags: ['a', 'b', 'c'], scores: [0.5, 1.25, 2.75, 3.5] };
 
 const scenarios = [
-  { scenario: 'comlink call round trip: add(i, 1)', call: (remote, i) => remote.add(i, 1) },
-  { scenario: 'comlink call round trip: echo(record)', call: (remote) => remote.echo(RECORD) },
+  { scenario: COMLINK_CALL, call: (remote, i) => remote.add(i, 1) },
+  { scenario: COMLINK_ECHO, call: (remote) => remote.echo(RECORD) },
 ];
+
+/** The (scenario, impl) rows a run of this module produces. */
+export function rows() {
+  return scenarios.flatMap(({ scenario }) => [IMPL.comlinkMessage, IMPL.comlinkShared].map((impl) => ({ scenario, impl })));
+}
 
 /** Calls per second over `ms` of back-to-back awaited calls. */
 async function measure(remote, call, ms) {
@@ -47,8 +53,8 @@ export async function run({ quick, log }) {
     await request(worker, { kind: 'shared-port', handle: shared.port2.handle }, shared.port2.transfer);
     endpoints.push(message.port1, shared.port1);
     const transports = [
-      { impl: 'MessageChannel', remote: Comlink.wrap(message.port1), baseline: true },
-      { impl: 'SharedChannel', remote: Comlink.wrap(shared.port1) },
+      { impl: IMPL.comlinkMessage, remote: Comlink.wrap(message.port1), baseline: true },
+      { impl: IMPL.comlinkShared, remote: Comlink.wrap(shared.port1) },
     ];
     const entries = [];
     for (const { scenario, call } of scenarios) {
@@ -71,8 +77,8 @@ export async function run({ quick, log }) {
         });
       }
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      const mc = median(samples.get('MessageChannel'));
-      const sc = median(samples.get('SharedChannel'));
+      const mc = median(samples.get(IMPL.comlinkMessage));
+      const sc = median(samples.get(IMPL.comlinkShared));
       log(`${scenario}: MessageChannel ${Math.round(mc)} calls/s, SharedChannel ${Math.round(sc)} calls/s (${(sc / mc).toFixed(1)}x)`);
     }
     return entries;

@@ -5,24 +5,45 @@
 import { runWorkers, BenchError } from '../lib/harness.mjs';
 import { expectedSum } from '../lib/messages.mjs';
 import { summarize } from '../lib/stats.mjs';
-import { BATCH, IMPL, throughputScenario } from '../lib/names.mjs';
+import { BATCH, IMPL, jsRingImpl, throughputScenario } from '../lib/names.mjs';
 
 export const title = 'Throughput: P producers → C consumers';
 
 const peer = (file) => new URL(`../peers/${file}`, import.meta.url);
+const only1P1C64 = (p, c, bytes) => p === 1 && c === 1 && bytes === 64;
 
-/** The transports measured, in table order; `spsc` ones run only for 1P1C. */
+/**
+ * The transports measured, in table order. `spsc` ones run only for 1P1C;
+ * `cells(p, c, bytes)` limits a transport to the cells it is meant for; `ctx`
+ * is passed to every role; `unit` defaults to msg/s (one record = one message
+ * of the cell's size, so records/s and msg/s compare directly).
+ */
 export const transports = [
   { impl: IMPL.postMessage, peer: peer('postmessage.mjs'), baseline: true },
+  // Copied, not transferred: the faster idiom here (bench/README.md).
+  { impl: IMPL.postMessageBatch, peer: peer('postmessage-batch.mjs'), batch: BATCH, cells: only1P1C64, unit: 'records/s' },
   { impl: IMPL.ringbuf, peer: peer('ringbuf.mjs'), spsc: true },
   { impl: IMPL.jsQueue, peer: peer('js-ablation.mjs') },
   { impl: IMPL.jsQueueBatch, peer: peer('js-ablation.mjs'), batch: BATCH },
+  ...[16, BATCH, 256].map((batch) => ({
+    impl: jsRingImpl(batch), peer: peer('js-ring.mjs'), batch, spsc: true, cells: only1P1C64, unit: 'records/s',
+  })),
   { impl: IMPL.wasmq, peer: peer('wasmq.mjs') },
   { impl: IMPL.wasmqBatch, peer: peer('wasmq.mjs'), batch: BATCH },
   { impl: IMPL.wasmqRaw, peer: peer('wasmq-raw.mjs') },
+  {
+    impl: IMPL.wasmqInPlace, peer: peer('wasmq-inplace.mjs'), batch: BATCH,
+    cells: (p, c, bytes) => bytes === 64 || (bytes === 8 && p === 1 && c === 1),
+  },
 ];
 
-function plan(quick) {
+/** Whether `transport` is measured in cell (producers, consumers, payloadBytes). */
+export function runsIn(transport, producers, consumers, payloadBytes) {
+  if (transport.spsc && (producers !== 1 || consumers !== 1)) return false;
+  return transport.cells ? transport.cells(producers, consumers, payloadBytes) : true;
+}
+
+export function plan(quick) {
   if (quick) {
     return {
       cells: [[1, 1, 8], [1, 1, 64], [1, 1, 1024], [2, 2, 64], [4, 4, 64]],
@@ -62,7 +83,7 @@ async function measureWithOneSet({ transport, producers, consumers, payloadBytes
   const count = Math.ceil(total / producers);
   const sent = count * producers;
   const batch = transport.batch ?? 1;
-  const shared = { producers, consumers, count, payloadBytes, batch };
+  const shared = { producers, consumers, count, payloadBytes, batch, ...transport.ctx };
   const roles = [
     ...Array.from({ length: producers }, () => ({ role: 'producer', ctx: shared })),
     ...Array.from({ length: consumers }, () => ({ role: 'consumer', ctx: shared })),
@@ -94,23 +115,38 @@ async function measureWithOneSet({ transport, producers, consumers, payloadBytes
 
 export const ringMessagesFor = (payloadBytes) => (payloadBytes >= 65536 ? 64 : 1024);
 
+/** The (scenario, impl) rows a run of this module produces, in table order. */
+export function rows(quick) {
+  const out = [];
+  for (const [producers, consumers, payloadBytes] of plan(quick).cells) {
+    for (const transport of transports) {
+      if (runsIn(transport, producers, consumers, payloadBytes)) out.push({ scenario: throughputScenario(producers, consumers, payloadBytes), impl: transport.impl });
+    }
+  }
+  return out;
+}
+
 export async function run({ quick, log }) {
   const { cells, total, rounds, workerSets } = plan(quick);
   const entries = [];
   for (const [producers, consumers, payloadBytes] of cells) {
     const scenario = throughputScenario(producers, consumers, payloadBytes);
     for (const transport of transports) {
-      if (transport.spsc && (producers !== 1 || consumers !== 1)) continue;
+      if (!runsIn(transport, producers, consumers, payloadBytes)) continue;
       const samples = await measureThroughput({
         transport, producers, consumers, payloadBytes, total, rounds, ringMessages: ringMessagesFor(payloadBytes),
         workerSets,
       });
       const s = summarize(samples);
+      const unit = transport.unit ?? 'msg/s';
       const sets = workerSets > 1 ? ` from ${workerSets} sets of threads` : '';
-      log(`${scenario}  ${transport.impl}: ${(s.median / 1e6).toFixed(2)} M msg/s (median of ${rounds} rounds of ${total} msgs${sets})`);
+      log(
+        `${scenario}  ${transport.impl}: ${(s.median / 1e6).toFixed(2)} M ${unit} ` +
+          `(median of ${rounds} rounds of ${total} msgs${sets}, rIQR ${(s.rIQR * 100).toFixed(1)}%)`,
+      );
       entries.push({
-        scenario, impl: transport.impl, unit: 'msg/s', higherIsBetter: true,
-        ...(transport.baseline ? { baseline: true } : {}), samples,
+        scenario, impl: transport.impl, unit, higherIsBetter: true,
+        ...(transport.baseline ? { baseline: true } : {}), samples, sets: workerSets,
       });
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractProblems, medianLookup, summarizeEntries } from '../../../bench/lib/summary.mjs';
+import { contractProblems, medianLookup, summarizeEntries, throughputSpreads } from '../../../bench/lib/summary.mjs';
 
 describe('bench summary', () => {
   it('gives each entry its ratio to the baseline of the same scenario, and how many times better it is', () => {
@@ -26,5 +26,20 @@ describe('bench summary', () => {
     expect(problems.join()).toMatch(/higherIsBetter must be a boolean/);
     expect(problems.join()).toMatch(/finite numbers/);
     expect(contractProblems([{ scenario: 's', impl: 'i', unit: 'u', higherIsBetter: false, samples: [1, 2, 3] }], 3)).toEqual([]);
+  });
+});
+
+describe('throughput spreads', () => {
+  it('lists every throughput cell with its rIQR and thread sets, and nothing from other modules', () => {
+    const tput = summarizeEntries([
+      { scenario: '1P1C 64 B', impl: 'a', unit: 'msg/s', higherIsBetter: true, samples: [8, 10, 10, 12], sets: 2 },
+      { scenario: '1P1C 64 B', impl: 'b', unit: 'msg/s', higherIsBetter: true, samples: [10, 10, 10] },
+    ]);
+    const other = summarizeEntries([{ scenario: 'lat', impl: 'a', unit: 'µs', higherIsBetter: false, samples: [1, 5, 9] }]);
+    const spreads = throughputSpreads([{ module: 'latency', entries: other }, { module: 'throughput', entries: tput }, { module: 'throughput' }]);
+    expect(spreads).toEqual([
+      { scenario: '1P1C 64 B', impl: 'a', rIQR: 0.1, sets: 2 },
+      { scenario: '1P1C 64 B', impl: 'b', rIQR: 0, sets: 1 },
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { IMPL, bandwidthScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
+import { COMLINK_CALL, IMPL, bandwidthScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -14,39 +14,95 @@ describe('bench targets', () => {
   const bw = bandwidthScenario(65536);
   const passing: Record<string, number> = {
     [key(t64, IMPL.postMessage)]: 1e5,
+    [key(t64, IMPL.postMessageBatch)]: 1e7,
     [key(t64, IMPL.wasmq)]: 3e6,
     [key(t64, IMPL.ringbuf)]: 1e6,
     [key(t64, IMPL.wasmqBatch)]: 5e6,
+    [key(t64, IMPL.wasmqInPlace)]: 6e7,
+    [key(t64, IMPL.jsRing)]: 1.5e8,
     [key(t64, IMPL.jsQueue)]: 2e6,
     [key(t64, IMPL.jsQueueBatch)]: 4e6,
     [key(throughputScenario(4, 4, 64), IMPL.wasmq)]: 1e6,
     [key(p50, IMPL.postMessage)]: 100,
     [key(p50, IMPL.wasmq)]: 1,
+    [key(p50, IMPL.wasmqInPlaceSpin)]: 0.9,
     [key(p50, IMPL.spin)]: 0.5,
     [key(bw, IMPL.wasmq)]: 6,
     [key(bw, IMPL.copy)]: 10,
     [key(bw, IMPL.wasmqRaw)]: 8,
     [key(p50, IMPL.wasmqRaw)]: 1.2,
+    [key(COMLINK_CALL, IMPL.comlinkMessage)]: 1e4,
+    [key(COMLINK_CALL, IMPL.comlinkShared)]: 6e4,
+  };
+  const tight = [
+    { scenario: t64, impl: IMPL.wasmq, rIQR: 0.05 },
+    { scenario: t64, impl: IMPL.wasmqInPlace, rIQR: 0.12 },
+  ];
+  const find = (verdicts: ReturnType<typeof evaluateTargets>, text: string) => {
+    const found = verdicts.filter((v) => v.target.includes(text));
+    expect(found, `exactly one target mentions "${text}"`).toHaveLength(1);
+    return found[0];
   };
 
   it('says every target holds when the figures meet them', () => {
-    const verdicts = evaluateTargets(lookup(passing));
-    expect(verdicts).toHaveLength(11);
+    const verdicts = evaluateTargets(lookup(passing), tight);
+    expect(verdicts).toHaveLength(16);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
+    expect(verdicts[0].shown).toBe('30.0×');
+  });
+
+  it('keeps one definition per target', () => {
+    const names = evaluateTargets(lookup(passing), tight).map((v) => v.target);
+    expect(new Set(names).size).toBe(names.length);
+    find(evaluateTargets(lookup(passing), tight), '≥ 20× (unbatched) postMessage');
+    find(evaluateTargets(lookup(passing), tight), '≥ 1.5× ringbuf.js');
   });
 
   it('says a target does not hold when its ratio misses, with the measured ratio', () => {
-    const verdicts = evaluateTargets(lookup({ ...passing, [key(p50, IMPL.wasmq)]: 2 }));
+    const verdicts = evaluateTargets(lookup({ ...passing, [key(p50, IMPL.wasmq)]: 2 }), tight);
     const failed = verdicts.filter((v) => v.verdict === 'does not hold');
     // postMessage / wasmq = 50 still meets ">= 30"; wasmq / floor = 4 misses "<= 3".
     expect(failed.map((v) => v.ratio)).toEqual([4]);
     expect(failed[0].target).toMatch(/within 3× of the Atomics spin hand-off/);
   });
 
+  it('checks the in-place rows against batched postMessage (≥ 5×) and the JS ceiling (≥ 1/3)', () => {
+    const base = evaluateTargets(lookup(passing), tight);
+    expect(find(base, '≥ 5× postMessage batched').ratio).toBe(6);
+    expect(find(base, '≥ 1/3 of the JS in-place SPSC ring').ratio).toBeCloseTo(0.4);
+    const slow = evaluateTargets(lookup({ ...passing, [key(t64, IMPL.wasmqInPlace)]: 4.9e7 }), tight);
+    expect(find(slow, '≥ 5× postMessage batched')).toEqual(expect.objectContaining({ ratio: 4.9, verdict: 'does not hold' }));
+    expect(find(slow, '≥ 1/3 of the JS in-place SPSC ring').verdict).toBe('does not hold'); // 49 M / 150 M = 0.327
+    const fastCeiling = evaluateTargets(lookup({ ...passing, [key(t64, IMPL.jsRing)]: 2e8 }), tight);
+    expect(find(fastCeiling, '≥ 1/3 of the JS in-place SPSC ring')).toEqual(expect.objectContaining({ ratio: 0.3, verdict: 'does not hold' }));
+    expect(find(fastCeiling, '≥ 5× postMessage batched').verdict).toBe('holds');
+  });
+
+  it('holds the in-place round trip to 2× the spin floor, and SharedChannel Comlink to 5× MessageChannel', () => {
+    const inPlace = (p: number) => find(evaluateTargets(lookup({ ...passing, [key(p50, IMPL.wasmqInPlaceSpin)]: p }), tight), 'within 2× of the Atomics');
+    expect(inPlace(1)).toEqual(expect.objectContaining({ ratio: 2, verdict: 'holds' }));
+    expect(inPlace(1.1).verdict).toBe('does not hold');
+    const comlink = (calls: number) => find(evaluateTargets(lookup({ ...passing, [key(COMLINK_CALL, IMPL.comlinkShared)]: calls }), tight), 'Comlink');
+    expect(comlink(5e4)).toEqual(expect.objectContaining({ ratio: 5, verdict: 'holds' }));
+    expect(comlink(4.4e4).verdict).toBe('does not hold');
+  });
+
+  it('holds every throughput cell to the rIQR bound, naming the widest cell and how many are over', () => {
+    expect(MAX_THROUGHPUT_RIQR).toBe(0.15);
+    const spread = (cells: typeof tight) => find(evaluateTargets(lookup(passing), cells), 'spread');
+    expect(spread(tight)).toEqual(expect.objectContaining({ ratio: 0.12, verdict: 'holds' }));
+    const wide = spread([...tight, { scenario: throughputScenario(2, 2, 64), impl: IMPL.postMessage, rIQR: 0.231 }, { scenario: t64, impl: IMPL.ringbuf, rIQR: 0.16 }]);
+    expect(wide).toEqual(expect.objectContaining({ ratio: 0.231, verdict: 'does not hold' }));
+    expect(wide.shown).toBe('23.1% (2P2C 64 B, postMessage; 2 of 4 cells over 15.0%)');
+    expect(spread([])).toEqual(expect.objectContaining({ ratio: null, shown: '–', verdict: 'not measured' }));
+  });
+
   it('reports a target whose figures are missing as not measured, never as holding', () => {
     const { [key(bw, IMPL.copy)]: _dropped, ...partial } = passing;
-    const verdict = evaluateTargets(lookup(partial)).find((v) => v.target.includes('64 KiB'));
+    const verdict = evaluateTargets(lookup(partial), tight).find((v) => v.target.includes('64 KiB'));
     expect(verdict).toEqual(expect.objectContaining({ ratio: null, verdict: 'not measured' }));
+    const { [key(t64, IMPL.jsRing)]: _ring, ...noCeiling } = passing;
+    expect(find(evaluateTargets(lookup(noCeiling), tight), 'JS in-place SPSC ring').verdict).toBe('not measured');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureThroughput, transports } from '../../../bench/scenarios/throughput.mjs';
+import { measureThroughput, runsIn, transports } from '../../../bench/scenarios/throughput.mjs';
+import { IMPL } from '../../../bench/lib/names.mjs';
 
 // Every transport the bench measures must deliver each message exactly once
 // (the harness checks count and id sum every round), or its figure is void.
@@ -14,6 +15,22 @@ describe('throughput harness', () => {
       }
     });
   }
+
+  it('batched postMessage also delivers every record when it transfers its buffers instead of copying them', async () => {
+    const batched = transports.find((t) => t.impl === IMPL.postMessageBatch)!;
+    const transport = { ...batched, ctx: { transfer: true } };
+    const rates = await measureThroughput({ transport, producers: 2, consumers: 2, payloadBytes: 64, total: 3001, rounds: 2, ringMessages: 16 });
+    expect(rates).toHaveLength(2);
+  });
+
+  it('runs each in-place row only in the cells it is meant for', () => {
+    const cells = (impl: string) => transports.filter((t) => t.impl === impl).flatMap((t) =>
+      [[1, 1, 8], [1, 1, 64], [1, 1, 1024], [2, 2, 64], [4, 4, 8], [4, 4, 64]].filter(([p, c, b]) => runsIn(t, p, c, b)).map((cell) => cell.join('/')));
+    expect(cells(IMPL.postMessageBatch)).toEqual(['1/1/64']);
+    expect(cells(IMPL.jsRing)).toEqual(['1/1/64']);
+    expect(cells(IMPL.wasmqInPlace)).toEqual(['1/1/8', '1/1/64', '2/2/64', '4/4/64']);
+    expect(cells(IMPL.wasmq)).toHaveLength(6);
+  });
 
   it('fails the round, naming the transport, when a transport loses a message', async () => {
     const lossy = { impl: 'lossy', peer: new URL('./lossy-peer.mjs', import.meta.url) };
