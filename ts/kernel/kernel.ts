@@ -33,9 +33,6 @@ export const LAYOUT_VERSION = L.LAYOUT_VERSION;
 /** Most messages one in-place batch (claimMany, takeMany) carries. */
 export const MAX_MANY = L.MAX_MANY;
 
-/** A batch token of claimMany / takeMany: the first position and the message count (assembly/inplace.ts). */
-export const batchPosition = (token: number): number => token % 4294967296;
-export const batchCount = (token: number): number => Math.floor(token / 4294967296);
 /** What the layout can express, for option validation. */
 export const LIMITS = {
   maxCapacity: 2 ** 28,
@@ -79,28 +76,6 @@ const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: num
   i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(),
 });
 
-/** A private buffer of at least `len` bytes. */
-export type Bounce = (len: number) => Uint8Array;
-export type BatchFill = (bytes: Uint8Array, offset: number, index: number) => void;
-export type BatchHandler = (bytes: Uint8Array, offset: number, length: number) => void;
-/** How far a batch callback loop got: message `index` of the batch. */
-export interface Cursor {
-  index: number;
-}
-
-/** Where the messages of a takeMany batch are: reused from batch to batch. */
-export class Batch {
-  positions = new Float64Array(64);
-  lengths = new Uint32Array(64);
-  count = 0;
-  reserve(n: number): void {
-    if (this.positions.length >= n) return;
-    const size = Math.max(n, 2 * this.positions.length);
-    this.positions = new Float64Array(size);
-    this.lengths = new Uint32Array(size);
-  }
-}
-
 export class Kernel {
   /** The Wasm exports, for the hot paths (typed from assembly/ at build time). */
   readonly ops: KernelExports;
@@ -118,10 +93,11 @@ export class Kernel {
   readonly notEmpty: WakeWord;
   /** Producers park here; the kernel bumps it after cells are freed when someone waits. */
   readonly notFull: WakeWord;
-  readonly #dataStart: number;
-  readonly #dataEnd: number;
-  readonly #slotShift: number;
-  readonly #cellsIndex: number;
+  /** The data ring's bounds, log2(slotBytes), and the cell array's u32 index (for batch.ts). */
+  readonly dataStart: number;
+  readonly dataEnd: number;
+  readonly slotShift: number;
+  readonly cellsIndex: number;
 
   private constructor(ops: KernelExports, memory: WebAssembly.Memory, module: WebAssembly.Module, codec: CodecKind) {
     this.ops = ops;
@@ -137,10 +113,10 @@ export class Kernel {
     this.slotBytes = u32[L.OFF_SLOT_BYTES >> 2];
     this.maxMessageBytes = u32[L.OFF_MAX_MESSAGE_BYTES >> 2];
     this.stallTimeoutMs = u32[L.OFF_STALL_TIMEOUT_MS >> 2];
-    this.#slotShift = Math.log2(this.slotBytes);
-    this.#dataStart = u32[L.OFF_DATA >> 2];
-    this.#dataEnd = this.#dataStart + this.capacity * this.slotBytes;
-    this.#cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
+    this.slotShift = Math.log2(this.slotBytes);
+    this.dataStart = u32[L.OFF_DATA >> 2];
+    this.dataEnd = this.dataStart + this.capacity * this.slotBytes;
+    this.cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
     this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC);
     this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC);
   }
@@ -221,158 +197,43 @@ export class Kernel {
 
   /** Byte offset of the first data cell of position `pos` (a claim token). */
   dataOffset(pos: number): number {
-    return this.#dataStart + ((pos & (this.capacity - 1)) << this.#slotShift);
+    return this.dataStart + ((pos & (this.capacity - 1)) << this.slotShift);
   }
 
   /** Copies `bytes` into the ring for the claim at `pos`, wrapping at the ring's end. */
   copyIn(pos: number, bytes: Uint8Array): void {
     const at = this.dataOffset(pos);
-    const room = this.#dataEnd - at;
+    const room = this.dataEnd - at;
     if (bytes.length <= room) {
       this.u8.set(bytes, at);
     } else {
       this.u8.set(bytes.subarray(0, room), at);
-      this.u8.set(bytes.subarray(room), this.#dataStart);
+      this.u8.set(bytes.subarray(room), this.dataStart);
     }
   }
 
   /** Copies the `len` bytes of the message at `pos` into `target` at `offset`, unwrapping it. */
   copyOut(pos: number, len: number, target: Uint8Array, offset: number): void {
     const at = this.dataOffset(pos);
-    const room = this.#dataEnd - at;
+    const room = this.dataEnd - at;
     if (len <= room) {
       copyBytes(this.u8, at, target, offset, len);
     } else {
       copyBytes(this.u8, at, target, offset, room);
-      copyBytes(this.u8, this.#dataStart, target, offset + room, len - room);
+      copyBytes(this.u8, this.dataStart, target, offset + room, len - room);
     }
-  }
-
-  /**
-   * Calls fill(bytes, offset, first + j) for message j of a claimMany batch
-   * of `n` messages of `length` bytes at `pos`, where it lies in the ring; a
-   * message that runs past the ring's end is filled in `bounce()` and copied
-   * in. `cursor.index` is the message being filled (how far it got, if fill throws).
-   */
-  fillBatch(pos: number, n: number, length: number, fill: BatchFill, first: number, bounce: Bounce, cursor: Cursor): void {
-    const u8 = this.u8;
-    const end = this.#dataEnd;
-    const ring = end - this.#dataStart;
-    const slots = this.slotsFor(length);
-    const step = slots << this.#slotShift;
-    let at = this.dataOffset(pos);
-    for (let j = 0; j < n; j++) {
-      cursor.index = j;
-      if (at + length <= end) {
-        fill(u8, at, first + j);
-      } else {
-        const buffer = bounce(length);
-        fill(buffer, 0, first + j);
-        this.copyIn(pos + j * slots, buffer.subarray(0, length));
-      }
-      at += step;
-      if (at >= end) at -= ring;
-    }
-    cursor.index = n;
-  }
-
-  /**
-   * Reads where the `n` messages of a takeMany batch at `pos` are and how
-   * long each is, skipping the withdrawn claims it took along, while they are
-   * surely this thread's (before any callback runs). Fills `batch`.
-   */
-  readBatch(pos: number, n: number, batch: Batch): void {
-    batch.reserve(n);
-    const u32 = this.u32;
-    const mask = this.capacity - 1;
-    const shift = this.#slotShift;
-    let p = pos;
-    for (let j = 0; j < n; ) {
-      const word = this.#cellsIndex + (p & mask) * 2;
-      const info = u32[word + 1];
-      // seq == p, WITHDRAWN: a claim given up by its producer; value = its cells.
-      if (info >>> L.STATE_SHIFT === L.STATE_WITHDRAWN && u32[word] === p >>> 0) {
-        p += info & L.VALUE_MASK;
-        continue;
-      }
-      const len = info & L.VALUE_MASK;
-      batch.positions[j] = p;
-      batch.lengths[j] = len;
-      p += len === 0 ? 1 : (len + (1 << shift) - 1) >>> shift;
-      j++;
-    }
-    batch.count = n;
   }
 
   /** Whether this thread still holds the message it took at `pos` (no producer reclaimed it). */
   holds(pos: number): boolean {
-    const word = this.#cellsIndex + (pos & (this.capacity - 1)) * 2;
+    const word = this.cellsIndex + (pos & (this.capacity - 1)) * 2;
     // seq == pos + 1, READY.
     return this.u32[word] === (pos + 1) >>> 0 && this.u32[word + 1] >>> L.STATE_SHIFT === L.STATE_READY;
   }
 
-  /**
-   * Calls handler(bytes, offset, length) for each message of `batch` where it
-   * lies in the ring (bounced through `bounce()` where it runs past the
-   * ring's end), skipping any a producer reclaimed meanwhile (this thread
-   * stalled past stallTimeoutMs). `cursor.index` is the message being handed
-   * over. Returns how many it handed over.
-   */
-  handBatch(batch: Batch, handler: BatchHandler, bounce: Bounce, cursor: Cursor): number {
-    const u8 = this.u8;
-    const mask = this.capacity - 1;
-    const shift = this.#slotShift;
-    const start = this.#dataStart;
-    const end = this.#dataEnd;
-    const { positions, lengths } = batch;
-    let handed = 0;
-    for (let j = 0; j < batch.count; j++) {
-      cursor.index = j;
-      const p = positions[j];
-      if (!this.holds(p)) continue;
-      handed++;
-      const len = lengths[j];
-      const at = start + ((p & mask) << shift);
-      if (at + len <= end) {
-        handler(u8, at, len);
-      } else {
-        const buffer = bounce(len);
-        this.copyOut(p, len, buffer, 0);
-        handler(buffer, 0, len);
-      }
-    }
-    cursor.index = batch.count;
-    return handed;
-  }
-
-  /**
-   * Copies the messages of `batch` out of shared memory and calls
-   * visit(block, offset, length) for each: one private copy of the whole run
-   * when it does not wrap (the messages are views of it, disjointly), else
-   * one copy per message.
-   */
-  copyBatch(batch: Batch, visit: BatchHandler): void {
-    const { positions, lengths, count } = batch;
-    const first = positions[0];
-    const lastEnd = positions[count - 1] + this.slotsFor(lengths[count - 1]);
-    const at = this.dataOffset(first);
-    const bytes = (lastEnd - first) * this.slotBytes;
-    if (at + bytes <= this.#dataEnd) {
-      const block = this.u8.slice(at, at + bytes);
-      for (let j = 0; j < count; j++) visit(block, (positions[j] - first) * this.slotBytes, lengths[j]);
-      return;
-    }
-    for (let j = 0; j < count; j++) visit(this.sliceOut(positions[j], lengths[j]), 0, lengths[j]);
-  }
-
-  /** Whether the `len` bytes of the message at `pos` run past the ring's end (then they continue at its start). */
-  wraps(pos: number, len: number): boolean {
-    return this.dataOffset(pos) + len > this.#dataEnd;
-  }
-
   /** Cells a message of `len` bytes spans. */
   slotsFor(len: number): number {
-    return len === 0 ? 1 : (len + this.slotBytes - 1) >>> this.#slotShift;
+    return len === 0 ? 1 : (len + this.slotBytes - 1) >>> this.slotShift;
   }
 
 
@@ -385,7 +246,7 @@ export class Kernel {
   sliceOut(pos: number, len: number): Uint8Array {
     const at = this.dataOffset(pos);
     // slice() allocates without zero-filling first; only a wrapped message needs two pieces.
-    if (len <= this.#dataEnd - at) return this.u8.slice(at, at + len);
+    if (len <= this.dataEnd - at) return this.u8.slice(at, at + len);
     const bytes = new Uint8Array(len);
     this.copyOut(pos, len, bytes, 0);
     return bytes;

@@ -7,7 +7,8 @@
 // second call. A message whose bytes run past the ring's end is bounced
 // through a private buffer, so the region a callback sees is always
 // contiguous.
-import { BUSY, CLOSED, FULL, OVERSIZE, batchCount, batchPosition, type Cursor } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE } from '../kernel/kernel.js';
+import { batchCount, batchPosition, fillBatch, handBatch, readBatch, type Cursor } from '../kernel/batch.js';
 import { QueueClosedError } from '../errors.js';
 import type { DrainHandler, PublishFill } from './types.js';
 import type { Transfer } from './transfer.js';
@@ -25,9 +26,8 @@ export function publishOnce(t: Transfer, length: number, fill: PublishFill, coun
   if (token < 0) return noRoom(t, token);
   const pos = batchPosition(token);
   const n = batchCount(token);
-  const cursor: Cursor = { index: 0 };
   try {
-    t.kernel.fillBatch(pos, n, length, fill, first, bounce, cursor);
+    fillBatch(t.kernel, pos, n, length, fill, first, bounce);
   } catch (error) {
     t.ops.withdrawMany(pos, n, length);
     throw error;
@@ -71,11 +71,11 @@ export function drainOnce(t: Transfer, handler: DrainHandler, max: number): numb
   }
   const pos = batchPosition(token);
   const n = batchCount(token);
-  t.kernel.readBatch(pos, n, t.batch);
+  readBatch(t.kernel, pos, n, t.batch);
   const cursor: Cursor = { index: 0 };
   let handed: number;
   try {
-    handed = t.kernel.handBatch(t.batch, handler, bounce, cursor);
+    handed = handBatch(t.kernel, t.batch, handler, bounce, cursor);
   } catch (error) {
     t.keepTaken(cursor.index + 1);
     t.releaseTaken(pos);

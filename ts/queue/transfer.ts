@@ -7,7 +7,8 @@
 // call that claims, copies (memory.copy) and publishes. A message too large
 // for the scratch area takes the two-phase path: claim (a position token) →
 // copy from JS straight into the ring → publish the token.
-import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, batchCount, batchPosition, Batch, type Cursor, type Kernel, type Scratch } from '../kernel/kernel.js';
+import { BUSY, CLOSED, FULL, OVERSIZE, RECLAIMED, TOO_BIG, type Kernel, type Scratch } from '../kernel/kernel.js';
+import { Batch, batchCount, batchPosition, copyBatch, handBatch, readBatch, type Cursor } from '../kernel/batch.js';
 import type { WireCodec } from '../codecs.js';
 import { bytesCodec } from '../codecs.js';
 import { QueueClosedError } from '../errors.js';
@@ -183,15 +184,15 @@ export class Transfer {
         return;
       }
       const pos = batchPosition(token);
-      k.readBatch(pos, batchCount(token), batch);
+      readBatch(k, pos, batchCount(token), batch);
       if (codec === (bytesCodec as unknown as WireCodec<T>)) {
-        k.copyBatch(batch, (block, at, len) => out.push(block.subarray(at, at + len) as T));
+        copyBatch(k, batch, (block, at, len) => out.push(block.subarray(at, at + len) as T));
         this.releaseTaken(pos);
         continue;
       }
       const cursor: Cursor = { index: 0 };
       try {
-        k.handBatch(batch, (bytes, at, len) => out.push(codec.decodeAt(bytes, at, len)), bounce, cursor);
+        handBatch(k, batch, (bytes, at, len) => out.push(codec.decodeAt(bytes, at, len)), bounce, cursor);
       } catch (error) {
         this.keepTaken(cursor.index + 1);
         this.releaseTaken(pos);
