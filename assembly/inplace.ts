@@ -25,7 +25,7 @@ import {
 } from './layout';
 import { cellWord, seqOf, stateOf, valueOf } from './cell';
 import { capacity, cellAt, maxMessage, slotsFor } from './instance';
-import { CLOSED_BIT, fullOrBusy } from './push';
+import { CLOSED_BIT, FREE_RUN, STALE_RUN, cellsFree } from './push';
 import { peekHead, posOf } from './pop';
 import { recycleAbandoned } from './reclaim';
 import { wakeConsumers, wakeProducers } from './wake';
@@ -56,16 +56,11 @@ export function claimMany(len: u32, count: u32): f64 {
     let verdict: i32 = 0;
     let stale = false;
     while (n < want) {
-      let i: u32 = 0;
-      for (; i < slots; i++) {
-        const p = pos + n * slots + i;
-        const w = atomic.load<u64>(cellAt(p));
-        const d = <i32>(seqOf(w) - p);
-        if (d == 0) continue; // seq == p: free for this lap
-        if (d > 0) stale = true; else verdict = fullOrBusy(p, w);
+      const run = cellsFree(pos + n * slots, slots);
+      if (run != FREE_RUN) {
+        if (run == STALE_RUN) stale = true; else verdict = run;
         break;
       }
-      if (i < slots) break;
       n++;
     }
     if (n == 0) {

@@ -37,6 +37,33 @@ export function fullOrBusy(p: u32, w: u64): i32 {
   return -R_FULL;
 }
 
+/** cellsFree: every cell was free for its lap. */
+export const FREE_RUN: i32 = 0;
+/** cellsFree: a cell had moved past its lap: the tail snapshot is stale. */
+export const STALE_RUN: i32 = 1;
+
+/**
+ * Whether the `k` cells of positions from..from+k-1 are all free for their
+ * lap now: FREE_RUN, STALE_RUN, or (a cell still holds the previous lap) the
+ * negative FULL or BUSY verdict of fullOrBusy.
+ *
+ * Every cell of a claim must be free for its lap *before* the tail CAS takes
+ * it. Cells that are free for their lap can only be changed by the owner of
+ * that position, and nobody owns a position past the tail; so after the CAS
+ * they are still free and the copy never has to wait.
+ */
+@inline export function cellsFree(from: u32, k: u32): i32 {
+  for (let i: u32 = 0; i < k; i++) {
+    const p = from + i;
+    const w = atomic.load<u64>(cellAt(p));
+    const d = <i32>(seqOf(w) - p);
+    if (d == 0) continue;         // seq == p: free for this lap
+    if (d > 0) return STALE_RUN;  // seq > p: our tail snapshot is stale
+    return fullOrBusy(p, w);      // seq < p: still holds the previous lap
+  }
+  return FREE_RUN;
+}
+
 /**
  * Claims `slots` consecutive cells at the tail. Returns the first position
  * (>= 0 as i64), or a negative result code.
@@ -46,20 +73,9 @@ function claimCells(slots: u32): i64 {
   while (true) {
     if (t & CLOSED_BIT) return -<i64>R_CLOSED;
     const pos = <u32>t;
-    // Every cell of the claim must be free for its lap *before* we take it.
-    // Cells that are free for their lap can only be changed by the owner of
-    // that position, and nobody owns a position past the tail; so after our
-    // CAS they are still free and the copy never has to wait.
-    let i: u32 = 0;
-    for (; i < slots; i++) {
-      const p = pos + i;
-      const w = atomic.load<u64>(cellAt(p));
-      const d = <i32>(seqOf(w) - p);
-      if (d == 0) continue; // seq == p: free for this lap
-      if (d > 0) break;     // seq > p: our tail snapshot is stale
-      return fullOrBusy(p, w); // seq < p: still holds the previous lap
-    }
-    if (i < slots) {
+    const run = cellsFree(pos, slots);
+    if (run < 0) return run;
+    if (run == STALE_RUN) {
       t = atomic.load<u64>(OFF_TAIL);
       continue;
     }
@@ -99,15 +115,29 @@ export function publish(pos: u32, slots: u32, len: u32): bool {
   return false;
 }
 
-/** Pushes one message of `len` bytes from `src` (a scratch area). Returns 1 or a negative code. */
-export function tryPush(src: usize, len: u32): i32 {
-  if (len > maxMessage) return -R_OVERSIZE;
+/**
+ * Claims room for one message of `len` bytes and marks it WRITING. Returns
+ * its position (>= 0 as i64), or a negative result code.
+ */
+function claimMessage(len: u32): i64 {
+  if (len > maxMessage) return -<i64>R_OVERSIZE;
   const slots = slotsFor(len);
   while (true) {
     const c = claimCells(slots);
+    if (c < 0) return c;
+    // A consumer declared the fresh claim dead (we stalled right after the CAS): give it back, claim again.
+    if (!markWriting(<u32>c, slots)) { recycleAbandoned(<u32>c); continue; }
+    return c;
+  }
+}
+
+/** Pushes one message of `len` bytes from `src` (a scratch area). Returns 1 or a negative code. */
+export function tryPush(src: usize, len: u32): i32 {
+  const slots = slotsFor(len);
+  while (true) {
+    const c = claimMessage(len);
     if (c < 0) return <i32>c;
     const pos = <u32>c;
-    if (!markWriting(pos, slots)) { recycleAbandoned(pos); continue; }
     copyIn(pos, src, len);
     if (!publish(pos, slots, len)) continue;
     wakeConsumers(1);
@@ -123,15 +153,7 @@ export function tryPush(src: usize, len: u32): i32 {
  * position and every negative code without BigInt.
  */
 export function claimWrite(len: u32): f64 {
-  if (len > maxMessage) return -<f64>R_OVERSIZE;
-  const slots = slotsFor(len);
-  while (true) {
-    const c = claimCells(slots);
-    if (c < 0) return <f64>c;
-    const pos = <u32>c;
-    if (!markWriting(pos, slots)) { recycleAbandoned(pos); continue; }
-    return <f64>pos;
-  }
+  return <f64>claimMessage(len);
 }
 
 /** Publishes the claim at `pos` (from claimWrite, for `len` bytes). Returns 1, or -R_RECLAIMED: push it again. */
@@ -161,16 +183,11 @@ export function pushBatch(src: usize, count: u32): i32 {
       const len = load<u32>(rec);
       if (len > maxMessage) { if (n == 0) return -R_OVERSIZE; break; }
       const k = slotsFor(len);
-      let i: u32 = 0;
-      for (; i < k; i++) {
-        const p = pos + slots + i;
-        const w = atomic.load<u64>(cellAt(p));
-        const d = <i32>(seqOf(w) - p);
-        if (d == 0) continue; // seq == p: free for this lap
-        if (d > 0) stale = true; else verdict = fullOrBusy(p, w);
+      const run = cellsFree(pos + slots, k);
+      if (run != FREE_RUN) {
+        if (run == STALE_RUN) stale = true; else verdict = run;
         break;
       }
-      if (i < k) break;
       slots += k;
       n++;
       rec += RECORD_HEADER_BYTES + pad8(len);
