@@ -78,9 +78,6 @@ export class PoolClosedError extends Error {
  */
 export class WorkerDiedError extends Error {
   override name = 'WorkerDiedError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-  }
 }
 
 /**
@@ -90,7 +87,4 @@ export class WorkerDiedError extends Error {
  */
 export class WorkerStartError extends Error {
   override name = 'WorkerStartError';
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
-  }
 }
