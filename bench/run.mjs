@@ -16,7 +16,7 @@ import { renderChart } from './lib/chart.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 /** Our own modules first, in reading order; other helpers' modules after, by name. */
-const ORDER = ['single-thread', 'throughput', 'latency', 'bandwidth'];
+const ORDER = ['single-thread', 'throughput', 'cold-start', 'latency', 'bandwidth'];
 
 function parseArgs(argv) {
   const args = { quick: false, save: false, only: null };

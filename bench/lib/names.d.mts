@@ -11,5 +11,6 @@ export function sizeLabel(bytes: number): string;
 export function throughputScenario(producers: number, consumers: number, bytes: number): string;
 export function latencyScenario(pct: string): string;
 export function bandwidthScenario(bytes: number): string;
+export function coldScenario(bytes: number): string;
 export const COMLINK_CALL: string;
 export const COMLINK_ECHO: string;

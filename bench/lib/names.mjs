@@ -30,5 +30,7 @@ export const sizeLabel = (bytes) => (bytes >= 1024 ? `${bytes / 1024} KiB` : `${
 export const throughputScenario = (producers, consumers, bytes) => `${producers}P${consumers}C ${sizeLabel(bytes)}`;
 export const latencyScenario = (pct) => `round trip ${pct}, 64 B`;
 export const bandwidthScenario = (bytes) => `1P1C ${sizeLabel(bytes)} bandwidth`;
+/** The first 2^20 messages that a fresh set of threads moves (no warm-up round). */
+export const coldScenario = (bytes) => `1P1C ${sizeLabel(bytes)} cold: first 2^20 messages on fresh threads`;
 export const COMLINK_CALL = 'comlink call round trip: add(i, 1)';
 export const COMLINK_ECHO = 'comlink call round trip: echo(record)';

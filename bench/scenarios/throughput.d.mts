@@ -12,5 +12,9 @@ export function measureThroughput(options: {
   transport: Transport; producers: number; consumers: number; payloadBytes: number;
   total: number; rounds: number; ringMessages: number; workerSets?: number;
 }): Promise<number[]>;
+export function measureWithOneSet(options: {
+  transport: Transport; producers: number; consumers: number; payloadBytes: number;
+  total: number; rounds: number; ringMessages: number; cold?: boolean;
+}): Promise<number[]>;
 export function ringMessagesFor(payloadBytes: number): number;
 export function run(options: { quick: boolean; log: (msg: string) => void }): Promise<unknown[]>;

@@ -79,7 +79,12 @@ export async function measureThroughput({ transport, producers, consumers, paylo
   return rates;
 }
 
-async function measureWithOneSet({ transport, producers, consumers, payloadBytes, total, rounds, ringMessages }) {
+/**
+ * One fresh set of threads: a warm-up round, then `rounds` measured rounds;
+ * msg/s per measured round. With `cold`, the warm-up round is the one
+ * returned: the first `total` messages those threads ever move.
+ */
+export async function measureWithOneSet({ transport, producers, consumers, payloadBytes, total, rounds, ringMessages, cold = false }) {
   const count = Math.ceil(total / producers);
   const sent = count * producers;
   const batch = transport.batch ?? 1;
@@ -93,10 +98,10 @@ async function measureWithOneSet({ transport, producers, consumers, payloadBytes
     kind: 'throughput',
     config: { producers, consumers, payloadBytes, ringMessages },
     roles,
-    rounds: Array.from({ length: rounds + 1 }, () => ({})),
+    rounds: Array.from({ length: cold ? 1 : rounds + 1 }, () => ({})),
     timeoutMs: 120_000,
   });
-  return results.slice(1).map((round) => {
+  return results.slice(cold ? 0 : 1).map((round) => {
     const prod = round.slice(0, producers);
     const cons = round.slice(producers);
     const count = cons.reduce((s, r) => s + r.count, 0);

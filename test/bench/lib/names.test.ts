@@ -5,6 +5,7 @@ import * as throughput from '../../../bench/scenarios/throughput.mjs';
 import * as latency from '../../../bench/scenarios/latency.mjs';
 import * as bandwidth from '../../../bench/scenarios/bandwidth.mjs';
 import * as comlink from '../../../bench/scenarios/comlink.mjs';
+import * as coldStart from '../../../bench/scenarios/cold-start.mjs';
 
 /** Every (scenario, impl) figure the targets read, found by evaluating them with a recording lookup. */
 function figuresTargetsRead() {
@@ -17,7 +18,7 @@ function figuresTargetsRead() {
 }
 
 const produced = (quick: boolean) =>
-  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows()].map((r) => `${r.scenario} / ${r.impl}`));
+  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows()].map((r) => `${r.scenario} / ${r.impl}`));
 
 describe('bench names', () => {
   it('gives every implementation its own name', () => {

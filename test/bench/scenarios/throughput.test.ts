@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureThroughput, runsIn, transports } from '../../../bench/scenarios/throughput.mjs';
+import { measureThroughput, measureWithOneSet, runsIn, transports } from '../../../bench/scenarios/throughput.mjs';
 import { IMPL } from '../../../bench/lib/names.mjs';
 
 // Every transport the bench measures must deliver each message exactly once
@@ -21,6 +21,17 @@ describe('throughput harness', () => {
     const transport = { ...batched, ctx: { transfer: true } };
     const rates = await measureThroughput({ transport, producers: 2, consumers: 2, payloadBytes: 64, total: 3001, rounds: 2, ringMessages: 16 });
     expect(rates).toHaveLength(2);
+  });
+
+  it('measures a cold round as the first round of fresh threads, checked like every other round', async () => {
+    const transport = transports.find((t) => t.impl === IMPL.wasmqInPlace)!;
+    const rates = await measureWithOneSet({ transport, producers: 1, consumers: 1, payloadBytes: 64, total: 5000, rounds: 0, ringMessages: 16, cold: true });
+    expect(rates).toHaveLength(1);
+    expect(rates[0]).toBeGreaterThan(0);
+    const lossy = { impl: 'lossy', peer: new URL('./lossy-peer.mjs', import.meta.url) };
+    await expect(
+      measureWithOneSet({ transport: lossy, producers: 1, consumers: 1, payloadBytes: 8, total: 100, rounds: 0, ringMessages: 16, cold: true }),
+    ).rejects.toThrow(/lossy 1P1C 8 B delivered 99 messages/);
   });
 
   it('runs each in-place row only in the cells it is meant for', () => {
