@@ -2,6 +2,7 @@
 // task queue (idle workers take tasks themselves), one async loop takes
 // results off the result queue without blocking this thread, and abort,
 // close and stats act on both.
+import { canDecodeShared } from '../codecs.js';
 import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, QueueClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
@@ -228,6 +229,14 @@ export class Pool<I = unknown, O = unknown> {
   }
 
   #drainResults(): void {
+    if (canDecodeShared) {
+      // In place: every result there is, with one take and one release per
+      // batch, each decoded straight from shared memory (the decoder copies
+      // what it keeps: serialize.ts's copyBuffers).
+      while (this.#results.tryDrain(this.#onResultAt) > 0);
+      return;
+    }
+    // Browsers cannot decode text from shared memory: copy each result out first.
     const buffer = this.#resultBuffer;
     for (;;) {
       const n = this.#results.tryPopInto(buffer);
@@ -235,6 +244,9 @@ export class Pool<I = unknown, O = unknown> {
       this.#onResult(buffer.subarray(0, n));
     }
   }
+
+  readonly #onResultAt = (bytes: Uint8Array, offset: number, length: number): void =>
+    this.#onResult(bytes.subarray(offset, offset + length));
 
   #onResult(message: Uint8Array): void {
     const [id, status, value] = decodeResult(message);
