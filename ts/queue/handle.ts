@@ -21,6 +21,8 @@ export interface QueueHandle<T = any> {
 export interface AttachOptions<T> {
   /** Required when the queue was created with a custom codec. */
   codec?: CodecName | Codec<T>;
+  /** The development check for kept in-place views on this thread's face (see QueueOptions.checkViews). */
+  checkViews?: boolean;
 }
 
 /** @internal The handle of the queue a Kernel serves. */

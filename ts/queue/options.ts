@@ -27,6 +27,20 @@ export interface QueueOptions<T = Uint8Array> {
   scratchAreas?: number;
   /** Starting value of the 32-bit head/tail counters. For tests of the 2^32 wrap. */
   initialPosition?: number;
+  /** Development check for this thread's face of the queue: in-place callbacks
+   *  (drain handlers, publish fills) get private copies whose buffers are
+   *  detached when they return, so a view kept past its call fails where it is
+   *  used (length 0, TypeError). Costs a copy per message. Default false. */
+  checkViews?: boolean;
+}
+
+/** @internal The checkViews option, validated (createQueue and attachQueue). */
+export function checkViewsOf(options: { checkViews?: unknown }): boolean {
+  const v = options.checkViews;
+  if (v !== undefined && typeof v !== 'boolean') {
+    throw new TypeError(`checkViews must be true or false; got ${String(v)}`);
+  }
+  return v === true;
 }
 
 const isPowerOfTwo = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;

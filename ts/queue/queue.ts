@@ -15,6 +15,7 @@ import { handleOf, type QueueHandle } from './handle.js';
 import type { DrainHandler, DrainOptions, PublishFill, PublishOptions, QueueStats, WaitOptions } from './types.js';
 import { checkFunction, checkSignal, checkTarget, countOf, deadlineOf, lengthOf, optionsOf } from './checks.js';
 import { drainOnce, publishOnce } from './inplace.js';
+import { checkedFill, checkedHandler } from './view-check.js';
 import { packRecords } from './records.js';
 import { DRAINED, NONE, Transfer, took, valueOrDrained, type Attempt } from './transfer.js';
 
@@ -31,10 +32,13 @@ export class Queue<T = Uint8Array> {
   readonly #k: Kernel;
   readonly #t: Transfer;
   readonly #codec: WireCodec<T>;
+  /** The development check for kept views (view-check.ts). */
+  readonly #checkViews: boolean;
 
-  private constructor(kernel: Kernel, codec: WireCodec<T>) {
+  private constructor(kernel: Kernel, codec: WireCodec<T>, checkViews: boolean) {
     this.#k = kernel;
     this.#codec = codec;
+    this.#checkViews = checkViews;
     this.#t = new Transfer(kernel, this);
     this.handle = handleOf<T>(kernel);
     this.capacity = kernel.capacity;
@@ -43,8 +47,8 @@ export class Queue<T = Uint8Array> {
   }
 
   /** @internal The one way Queues are made: createQueue and attachQueue call it. */
-  static open<T>(kernel: Kernel, codec: WireCodec<T>): Queue<T> {
-    return new Queue<T>(kernel, codec);
+  static open<T>(kernel: Kernel, codec: WireCodec<T>, checkViews = false): Queue<T> {
+    return new Queue<T>(kernel, codec, checkViews);
   }
 
   // ---------------------------------------------------------------- state
@@ -262,8 +266,7 @@ export class Queue<T = Uint8Array> {
    * for this Queue's next pop or drain, and the error propagates.
    */
   tryDrain(handler: DrainHandler, max?: number): number {
-    checkFunction(handler, 'tryDrain', 'a handler(bytes, offset, length)');
-    const n = drainOnce(this.#t, handler, countOf(max, MAX_MANY, 'tryDrain', 'max'));
+    const n = drainOnce(this.#t, this.#handlerOf(handler, 'tryDrain'), countOf(max, MAX_MANY, 'tryDrain', 'max'));
     return n < 0 ? 0 : n;
   }
 
@@ -271,7 +274,7 @@ export class Queue<T = Uint8Array> {
   drain(handler: DrainHandler, options: DrainOptions = {}): number {
     const { max, timeoutMs } = optionsOf(options, 'drain');
     const deadline = this.#blocking('drain', 'drainAsync', timeoutMs);
-    checkFunction(handler, 'drain', 'a handler(bytes, offset, length)');
+    handler = this.#handlerOf(handler, 'drain');
     const t = this.#t;
     const m = countOf(max, MAX_MANY, 'drain', 'max');
     let n = drainOnce(t, handler, m);
@@ -284,7 +287,7 @@ export class Queue<T = Uint8Array> {
     const { max, timeoutMs, signal } = optionsOf(options, 'drainAsync');
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'drainAsync');
-    checkFunction(handler, 'drainAsync', 'a handler(bytes, offset, length)');
+    handler = this.#handlerOf(handler, 'drainAsync');
     const t = this.#t;
     const m = countOf(max, MAX_MANY, 'drainAsync', 'max');
     let n = drainOnce(t, handler, m);
@@ -303,9 +306,8 @@ export class Queue<T = Uint8Array> {
    */
   tryPublish(length: number, fill: PublishFill, options: PublishOptions = {}): number {
     const { count } = optionsOf(options, 'tryPublish');
-    const len = lengthOf(length, this.maxMessageBytes, 'tryPublish');
-    checkFunction(fill, 'tryPublish', 'a fill(bytes, offset, index)');
-    return publishOnce(this.#t, len, fill, countOf(count, 1, 'tryPublish', 'count'), 0);
+    const [len, total, checked] = this.#publishArgs('tryPublish', length, fill, count);
+    return publishOnce(this.#t, len, checked, total, 0);
   }
 
   /**
@@ -316,8 +318,9 @@ export class Queue<T = Uint8Array> {
   publish(length: number, fill: PublishFill, options: PublishOptions = {}): void {
     const { count, timeoutMs } = optionsOf(options, 'publish');
     const deadline = this.#blocking('publish', 'publishAsync', timeoutMs);
-    const [len, total] = this.#publishArgs('publish', length, fill, count);
+    const [len, total, checked] = this.#publishArgs('publish', length, fill, count);
     const t = this.#t;
+    fill = checked;
     let done = publishOnce(t, len, fill, total, 0);
     if (done === total) return;
     const attempt = () => (done += publishOnce(t, len, fill, total - done, done)) === total;
@@ -333,8 +336,9 @@ export class Queue<T = Uint8Array> {
     const { count, timeoutMs, signal } = optionsOf(options, 'publishAsync');
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'publishAsync');
-    const [len, total] = this.#publishArgs('publishAsync', length, fill, count);
+    const [len, total, checked] = this.#publishArgs('publishAsync', length, fill, count);
     const t = this.#t;
+    fill = checked;
     let done = publishOnce(t, len, fill, total, 0);
     if (done === total) return;
     const attempt = () => (done += publishOnce(t, len, fill, total - done, done)) === total;
@@ -345,10 +349,17 @@ export class Queue<T = Uint8Array> {
     }
   }
 
-  #publishArgs(operation: string, length: number, fill: PublishFill, count: number | undefined): [number, number] {
+  /** Validates a publish's arguments: [length, count, the fill to call (checked when checkViews is on)]. */
+  #publishArgs(operation: string, length: number, fill: PublishFill, count: number | undefined): [number, number, PublishFill] {
     const len = lengthOf(length, this.maxMessageBytes, operation);
     checkFunction(fill, operation, 'a fill(bytes, offset, index)');
-    return [len, countOf(count, 1, operation, 'count')];
+    return [len, countOf(count, 1, operation, 'count'), this.#checkViews ? checkedFill(fill, len) : fill];
+  }
+
+  /** Validates a drain's handler; the handler to call (checked when checkViews is on). */
+  #handlerOf(handler: DrainHandler, operation: string): DrainHandler {
+    checkFunction(handler, operation, 'a handler(bytes, offset, length)');
+    return this.#checkViews ? checkedHandler(handler) : handler;
   }
 
   /** Pops until the queue is closed and drained. */
