@@ -26,8 +26,8 @@ interface Run {
   consumers: number;
   /** Messages per producer; Infinity: until closed (see closeAfter). */
   count: number;
-  producerMode: 'publish' | 'mixed' | 'timeout';
-  consumerMode: 'drain' | 'mixed' | 'timeout';
+  producerMode: 'publish' | 'mixed' | 'timeout' | 'abort';
+  consumerMode: 'drain' | 'mixed' | 'timeout' | 'abort';
   capacity: number;
   slotBytes?: number;
   initialPosition?: number;
@@ -174,6 +174,16 @@ describe('in-place publish and drain between real threads: exactly once, intact,
     });
     expect(arrived).toBe(120_000);
     expect(timeouts).toBeGreaterThanOrEqual(20); // every hold starved each consumer into a timeout
+  }, 90_000);
+});
+
+describe('in-place calls aborted through their signal, between real threads', () => {
+  it('drainAsync (starved at every hold) and publishAsync (whenever it waits for room) aborted after 0-1 ms and retried lose nothing and duplicate nothing', async () => {
+    const { arrived, timeouts } = await run({
+      producers: 2, consumers: 2, count: 60_000, producerMode: 'abort', consumerMode: 'abort', capacity: 64, holds: 10,
+    });
+    expect(arrived).toBe(120_000);
+    expect(timeouts).toBeGreaterThanOrEqual(20); // every hold starved each consumer into an abort
   }, 90_000);
 });
 

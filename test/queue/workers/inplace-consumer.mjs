@@ -7,6 +7,8 @@
 //                   it counts as consumed; the rest of that take must come first next).
 //   mode 'timeout': drain / drainAsync with timeoutMs 1, retried on TimeoutError
 //                   (each counted in control[CTL.timeouts]).
+//   mode 'abort':   drainAsync with a signal aborted after 0-1 ms, retried on the abort
+//                   (each counted in control[CTL.timeouts]).
 // Afterwards drain, drainAsync and tryDrain must all return 0. Replies { errors, timeouts }.
 import { parentPort, workerData } from 'node:worker_threads';
 import { attachQueue, QueueClosedError, TimeoutError } from '../../../dist/index.js';
@@ -20,6 +22,7 @@ const { take } = consumerLog(logBuffer, producers, maxLen, errors);
 const takeValue = (m) => take(m, 0, m.length);
 
 class Flake extends Error {}
+class Aborted extends Error {}
 let handled = 0;
 const flaky = (bytes, offset, length) => {
   take(bytes, offset, length);
@@ -34,6 +37,20 @@ const m = () => 1 + (step % max); // varying max: 1 .. max
 async function receive() {
   step++;
   if (mode === 'drain') return q.drain(take, { max: m() }) !== 0;
+  if (mode === 'abort') {
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new Aborted()), step % 2);
+    try {
+      return (await q.drainAsync(take, { max: m(), signal: stop.signal })) !== 0;
+    } catch (e) {
+      if (!(e instanceof Aborted)) throw e;
+      timeouts++;
+      if (ctl) Atomics.add(ctl, CTL.timeouts, 1);
+      return true;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   if (mode === 'timeout') {
     try {
       const n = step % 2 ? q.drain(take, { max: m(), timeoutMs: 1 }) : await q.drainAsync(take, { max: m(), timeoutMs: 1 });

@@ -4,6 +4,8 @@
 //   mode 'mixed':   alternates push, pushBatch, publish({ count }) and publishAsync({ count }).
 //   mode 'timeout': tryPublish({ count }), else publish({ timeoutMs: 1 }) retried on
 //                   TimeoutError; naps now and then, and waits while control[CTL.hold] is set.
+//   mode 'abort':   like 'timeout', but the retried call is publishAsync with a signal
+//                   aborted after 0-1 ms.
 // count Infinity: publishes until the queue is closed (QueueClosedError).
 // progress (Int32Array): [2 id] = messages whose call returned, [2 id + 1] = messages
 // attempted so far (an upper bound of what can arrive). Replies { seq, errors, timeouts }.
@@ -22,7 +24,25 @@ const STYLES = {
   publish: ['publish'],
   mixed: ['push', 'pushBatch', 'publish', 'publishAsync'],
   timeout: ['tryPublish', 'timedPublish'],
+  abort: ['tryPublish', 'abortedPublish'],
 };
+class Aborted extends Error {}
+
+/** publishAsync of one message with a signal aborted after 0-1 ms: 1 if published, 0 if aborted first. */
+async function abortablePublish(len, fill) {
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new Aborted()), step % 2);
+  try {
+    await q.publishAsync(len, fill, { signal: stop.signal }); // count 1: on abort, nothing was published
+    return 1;
+  } catch (e) {
+    if (!(e instanceof Aborted)) throw e;
+    timeouts++;
+    return 0;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 let seq = 0;
 let step = 0;
 let timeouts = 0;
@@ -58,6 +78,7 @@ try {
     } else {
       obeyHold();
       let n = style === 'tryPublish' ? q.tryPublish(len, fillFor(id, seq, len, errors), { count: c }) : 0;
+      while (n === 0 && mode === 'abort') n = await abortablePublish(len, fillFor(id, seq, len, errors));
       while (n === 0) {
         try {
           q.publish(len, fillFor(id, seq, len, errors), { timeoutMs: 1 }); // count 1: on timeout, nothing was published
