@@ -142,6 +142,9 @@ export async function servePage(root) {
 
 // ------------------------------------------------------------ the browsers
 
+/** Longest a call into the page may take before the page counts as hung. */
+const CALL_TIMEOUT_MS = 60_000;
+
 async function launch(browser, executablePath) {
   if (browser.driver === 'playwright') {
     const { chromium } = await import('playwright');
@@ -178,10 +181,17 @@ export async function openBenchPage(browser, url, executablePath = findBrowser(b
     }
     const version = await instance.version();
     const call = async (what, arg) => {
+      // The page times its own rounds out (30 s); this catches a page that stopped answering at all.
+      let timer;
+      const hung = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from the page within ${CALL_TIMEOUT_MS / 1000} s`)), CALL_TIMEOUT_MS);
+      });
       try {
-        return await page.evaluate(({ what, arg }) => globalThis.wasmqBench[what](arg), { what, arg });
+        return await Promise.race([page.evaluate(({ what, arg }) => globalThis.wasmqBench[what](arg), { what, arg }), hung]);
       } catch (error) {
         throw new Error(`${browser.name}: ${what}() failed: ${error.message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
+      } finally {
+        clearTimeout(timer);
       }
     };
     return {
