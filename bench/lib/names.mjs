@@ -24,6 +24,11 @@ export const IMPL = {
   copy: 'Uint8Array.set, 1 thread (ceiling)',
   comlinkMessage: 'MessageChannel',
   comlinkShared: 'SharedChannel',
+  // The browser module (scenarios/browser.mjs): a main thread consuming from 2 Web Workers.
+  browserDrainAsync: `wasmq drainAsync (in place, ${BATCH} per publish)`,
+  browserPopAsync: 'wasmq popAsync (one message per await)',
+  postMessageBatchTransfer: `postMessage, ${BATCH} records per message, transferred`,
+  postMessageBatchClone: `postMessage, ${BATCH} records per message, cloned`,
 };
 
 export const sizeLabel = (bytes) => (bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`);
@@ -34,3 +39,5 @@ export const bandwidthScenario = (bytes) => `1P1C ${sizeLabel(bytes)} bandwidth`
 export const coldScenario = (bytes) => `1P1C ${sizeLabel(bytes)} cold: first 2^20 messages on fresh threads`;
 export const COMLINK_CALL = 'comlink call round trip: add(i, 1)';
 export const COMLINK_ECHO = 'comlink call round trip: echo(record)';
+/** The browser module's scenario, one per browser ('Chromium', 'Firefox'). */
+export const browserScenario = (browser) => `browser main thread ← 2 workers, 64 B (${browser})`;

@@ -1,6 +1,6 @@
 // The performance targets of the benchmark issues, evaluated on one run's
 // figures. A target with a missing figure is "not measured", never "holds".
-import { COMLINK_CALL, IMPL, bandwidthScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
+import { COMLINK_CALL, IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
 
 const T64 = throughputScenario(1, 1, 64);
 const COLD64 = coldScenario(64);
@@ -8,6 +8,19 @@ const P50 = latencyScenario('p50');
 const BW = bandwidthScenario(65536);
 /** The issue's bound on every throughput cell's spread (relative IQR across its rounds and thread sets). */
 export const MAX_THROUGHPUT_RIQR = 0.15;
+
+/**
+ * A browser main thread draining 2 Web Workers' records (scenarios/browser.mjs)
+ * against the faster of the two batched postMessage idioms in that browser.
+ */
+const browserTarget = (browser) => ({
+  target: `${browser} main thread: wasmq drainAsync from 2 Web Workers ≥ 3× postMessage batched (64 records per message) records/s (the faster of transferred and cloned)`,
+  ratio: (m) => {
+    const s = browserScenario(browser);
+    return m(s, IMPL.browserDrainAsync) / Math.max(m(s, IMPL.postMessageBatchTransfer), m(s, IMPL.postMessageBatchClone));
+  },
+  holds: (r) => r >= 3,
+});
 
 const percent = (x) => `${(x * 100).toFixed(1)}%`;
 
@@ -109,6 +122,8 @@ const TARGETS = [
     ratio: (m) => m(COMLINK_CALL, IMPL.comlinkShared) / m(COMLINK_CALL, IMPL.comlinkMessage),
     holds: (r) => r >= 5,
   },
+  browserTarget('Chromium'),
+  browserTarget('Firefox'),
   {
     target: `every throughput cell's spread (rIQR across its rounds and thread sets) ≤ ${percent(MAX_THROUGHPUT_RIQR)} (measured = the widest)`,
     ratio: (_m, spreads) => (spreads.length ? Math.max(...spreads.map((c) => c.rIQR)) : undefined),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { COMLINK_CALL, IMPL, bandwidthScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { COMLINK_CALL, IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -37,6 +37,11 @@ describe('bench targets', () => {
     [key(p50, IMPL.wasmqRaw)]: 1.2,
     [key(COMLINK_CALL, IMPL.comlinkMessage)]: 1e4,
     [key(COMLINK_CALL, IMPL.comlinkShared)]: 6e4,
+    ...Object.fromEntries(['Chromium', 'Firefox'].flatMap((b) => [
+      [key(browserScenario(b), IMPL.browserDrainAsync), 1.2e7],
+      [key(browserScenario(b), IMPL.postMessageBatchTransfer), 4e6],
+      [key(browserScenario(b), IMPL.postMessageBatchClone), 3e6],
+    ])),
   };
   const tight = [
     { scenario: t64, impl: IMPL.wasmq, rIQR: 0.05 },
@@ -50,7 +55,7 @@ describe('bench targets', () => {
 
   it('says every target holds when the figures meet them', () => {
     const verdicts = evaluateTargets(lookup(passing), tight);
-    expect(verdicts).toHaveLength(19);
+    expect(verdicts).toHaveLength(21);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
     expect(verdicts[0].shown).toBe('30.0×');
@@ -98,6 +103,22 @@ describe('bench targets', () => {
     const comlink = (calls: number) => find(evaluateTargets(lookup({ ...passing, [key(COMLINK_CALL, IMPL.comlinkShared)]: calls }), tight), 'Comlink');
     expect(comlink(5e4)).toEqual(expect.objectContaining({ ratio: 5, verdict: 'holds' }));
     expect(comlink(4.4e4).verdict).toBe('does not hold');
+  });
+
+  it('holds drainAsync on a browser main thread to 3× the faster batched postMessage idiom, per browser', () => {
+    const chromium = browserScenario('Chromium');
+    const firefox = browserScenario('Firefox');
+    const target = (figures: Record<string, number>, browser: string) =>
+      find(evaluateTargets(lookup({ ...passing, ...figures }), tight), `${browser} main thread: wasmq drainAsync`);
+    expect(target({}, 'Chromium')).toEqual(expect.objectContaining({ ratio: 3, verdict: 'holds' }));
+    // The denominator is whichever idiom is faster in that browser, transferred or cloned.
+    expect(target({ [key(firefox, IMPL.postMessageBatchClone)]: 5e6 }, 'Firefox')).toEqual(expect.objectContaining({ ratio: 2.4, verdict: 'does not hold' }));
+    expect(target({ [key(firefox, IMPL.postMessageBatchClone)]: 5e6 }, 'Chromium').verdict).toBe('holds');
+    expect(target({ [key(chromium, IMPL.browserDrainAsync)]: 1.1e7 }, 'Chromium').verdict).toBe('does not hold');
+    // A browser that was not there (no binary) leaves its target not measured.
+    const { [key(firefox, IMPL.browserDrainAsync)]: _gone, ...noFirefox } = passing;
+    expect(find(evaluateTargets(lookup(noFirefox), tight), 'Firefox main thread').verdict).toBe('not measured');
+    expect(find(evaluateTargets(lookup(noFirefox), tight), 'Chromium main thread').verdict).toBe('holds');
   });
 
   it('holds every throughput cell to the rIQR bound, naming the widest cell and how many are over', () => {

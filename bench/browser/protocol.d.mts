@@ -1,0 +1,11 @@
+export const RECORD_BYTES: number;
+export const BATCH: number;
+export const PRODUCERS: number;
+export const END: number;
+export const TRANSPORTS: string[];
+export function isQueue(transport: string): boolean;
+export function writeRecord(bytes: Uint8Array, offset: number, producer: number, seq: number): void;
+export function writeEnd(bytes: Uint8Array, offset: number, producer: number, sent: number): void;
+export function idAt(bytes: Uint8Array, offset: number): number;
+export function faultSchedule(fault: { kind: string; seq: number } | undefined, records: number): { seqAt: (e: number) => number; emitted: number };
+export function expectedChecksum(producer: number, n: number): number;
