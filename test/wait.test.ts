@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { createQueue } from '../dist/index.js';
+import { SPIN_MS, spin } from '../dist/wait.js';
+import { Kernel } from '../dist/kernel/kernel.js';
+import { OFF_HEAD, OFF_TAIL } from '../dist/kernel/layout.js';
 import { workerUrl } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -106,3 +109,44 @@ describe('without Atomics.waitAsync (forced off, as in Firefox before 145)', () 
   });
 });
 
+
+describe('spinning only while the awaited side works', () => {
+  // A controlled clock: every performance.now() call advances it 1 µs, so
+  // the spin's time checks are deterministic (no dependence on machine speed).
+  function withClock<T>(run: () => T): T {
+    const real = performance.now;
+    let t = 0;
+    performance.now = () => (t += 0.001);
+    try {
+      return run();
+    } finally {
+      performance.now = real;
+    }
+  }
+  const budget = 100 * SPIN_MS;
+  const spinFor = (attempt: () => boolean, progress?: Int32Array) =>
+    withClock(() => ({ ok: spin(attempt, budget, progress, 0), elapsed: performance.now() }));
+
+  it('gives up SPIN_MS after the progress word last moved, long before its budget', () => {
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    const still = spinFor(() => false, word);
+    expect(still.ok).toBe(false);
+    expect(still.elapsed).toBeLessThan(2 * SPIN_MS);
+  });
+
+  it('spins its whole budget while the progress word moves, and without a progress word', () => {
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    expect(spinFor(() => (Atomics.add(word, 0, 1), false), word).elapsed).toBeGreaterThanOrEqual(budget);
+    expect(spinFor(() => false).elapsed).toBeGreaterThanOrEqual(budget);
+    let calls = 0;
+    expect(spin(() => ++calls === 3, budget, word, 0)).toBe(true);
+  });
+
+  it('a queue watches the tail while it waits for messages and the head while it waits for room', () => {
+    const k = Kernel.create({
+      capacity: 4, slotBytes: 8, maxMessageBytes: 32, stallTimeoutMs: 1000, scratchBytes: 0, scratchAreas: 0, initialPosition: 0, codec: 'bytes',
+    });
+    expect(k.notEmpty.progress).toBe(OFF_TAIL >> 2);
+    expect(k.notFull.progress).toBe(OFF_HEAD >> 2);
+  });
+});

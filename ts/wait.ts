@@ -26,6 +26,12 @@ export interface WakeWord {
   readonly asyncWaits?: number;
   /** This thread's adaptive spin budget for this word; a fixed default when absent. */
   readonly spin?: SpinBudget;
+  /**
+   * An i32 index of a word that moves while the threads this waiter waits on
+   * are working (for "not empty", the producers' claim position). A spin goes
+   * on past SPIN_MS only while it sees this word move (see spin()).
+   */
+  readonly progress?: number;
 }
 
 /** How long (ms) a thread spins on a word before it parks; adapted by each wait (see the header). */
@@ -69,12 +75,35 @@ function backoff(step: number): void {
   }
 }
 
-/** Spins on attempt() for up to `ms`; true as soon as it succeeds. */
-export function spin(attempt: () => boolean, ms: number): boolean {
-  const until = performance.now() + ms;
+/**
+ * Spins on attempt() for up to `ms`; true as soon as it succeeds. Given a
+ * `progress` word (i32[at]), it also gives up once that word has not moved
+ * for SPIN_MS: the threads it waits for are not running, so its spin only
+ * keeps them off a core. On 2 cores with a third busy thread (two producers
+ * feeding a browser main thread), or with both threads of a pair put on one
+ * vCPU by the scheduler, full-budget spins starved the very thread they
+ * waited for (docs/DESIGN.md, "Waiting").
+ */
+export function spin(attempt: () => boolean, ms: number, progress?: Int32Array, at = 0): boolean {
+  const start = performance.now();
+  const until = start + ms;
+  let seen = progress ? Atomics.load(progress, at) : 0;
+  let moved = start;
   for (let step = 0; ; step++) {
     if (attempt()) return true;
-    if ((step & 7) === 7 && performance.now() >= until) return false;
+    if ((step & 7) === 7) {
+      const now = performance.now();
+      if (now >= until) return false;
+      if (progress) {
+        const v = Atomics.load(progress, at);
+        if (v !== seen) {
+          seen = v;
+          moved = now;
+        } else if (now - moved >= SPIN_MS) {
+          return false;
+        }
+      }
+    }
     backoff(step);
   }
 }
@@ -209,7 +238,7 @@ export function notifyWaiters(word: WakeWord): void {
 export function waitSync(word: WakeWord, attempt: () => boolean, deadline: number, tickMs: number): boolean {
   const budget = word.spin ?? FIXED;
   for (;;) {
-    if (spin(attempt, budget.ms)) return true;
+    if (spin(attempt, budget.ms, word.progress === undefined ? undefined : word.i32, word.progress)) return true;
     const now = performance.now();
     if (park(word, attempt, now >= deadline ? 0 : Math.min(deadline - now, tickMs))) return true;
     if (now >= deadline) return false;
@@ -231,7 +260,8 @@ export async function waitAsync(
   const budget = word.spin ?? FIXED;
   for (let round = 0; ; round++) {
     signal?.throwIfAborted();
-    if (spin(attempt, budget === FIXED ? ASYNC_SPIN_MS : Math.min(budget.ms, MAX_ASYNC_SPIN_MS))) return true;
+    const ms = budget === FIXED ? ASYNC_SPIN_MS : Math.min(budget.ms, MAX_ASYNC_SPIN_MS);
+    if (spin(attempt, ms, word.progress === undefined ? undefined : word.i32, word.progress)) return true;
     const now = performance.now();
     if (now >= deadline) return park(word, attempt, 0);
     // Without waitAsync, poll backing off 1, 2, 4 ms.

@@ -72,8 +72,8 @@ export interface Scratch {
   readonly bytes: number;
 }
 
-const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: number): WakeWord => ({
-  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(),
+const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: number, progress: number): WakeWord => ({
+  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(), progress: progress >> 2,
 });
 
 export class Kernel {
@@ -117,8 +117,10 @@ export class Kernel {
     this.dataStart = u32[L.OFF_DATA >> 2];
     this.dataEnd = this.dataStart + this.capacity * this.slotBytes;
     this.cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
-    this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC);
-    this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC);
+    // A consumer sees producers at work as the claim position (tail) moving;
+    // a producer sees consumers at work as the take position (head) moving.
+    this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_TAIL);
+    this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC, L.OFF_HEAD);
   }
 
   /** Makes a new queue in a new shared memory and returns this thread's Kernel for it. */
