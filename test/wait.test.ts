@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { createQueue } from '../dist/index.js';
-import { SPIN_MS, spin } from '../dist/wait.js';
+import { MAX_ASYNC_RUN_MS, SPIN_MS, spin } from '../dist/wait.js';
 import { Kernel } from '../dist/kernel/kernel.js';
 import { OFF_HEAD, OFF_TAIL } from '../dist/kernel/layout.js';
 import { workerUrl } from './helpers.js';
@@ -148,5 +148,32 @@ describe('spinning only while the awaited side works', () => {
     });
     expect(k.notEmpty.progress).toBe(OFF_TAIL >> 2);
     expect(k.notFull.progress).toBe(OFF_HEAD >> 2);
+  });
+});
+
+describe('async calls that never wait still let the event loop turn', () => {
+  it('a loop of drainAsync calls that always find messages gives a pending macrotask its turn within MAX_ASYNC_RUN_MS', async () => {
+    const q = createQueue({ capacity: 8, slotBytes: 8 });
+    const real = performance.now;
+    let t = real.call(performance);
+    performance.now = () => (t += 0.01); // 10 µs per look at the clock: deterministic
+    let turned = false;
+    let callsBefore = -1;
+    setImmediate(() => {
+      turned = true;
+    });
+    try {
+      for (let i = 0; i < 2000 && !turned; i++) {
+        q.push(new Uint8Array([i & 255]));
+        expect(await q.drainAsync(() => {})).toBe(1);
+        callsBefore = i;
+      }
+    } finally {
+      performance.now = real;
+    }
+    expect(turned).toBe(true);
+    // At most MAX_ASYNC_RUN_MS of (fake) time: a few hundred calls, never the whole loop.
+    expect(callsBefore).toBeLessThan(1999);
+    expect(callsBefore * 0.01).toBeLessThan(MAX_ASYNC_RUN_MS * 10);
   });
 });

@@ -278,6 +278,41 @@ const setImmediateFn = (globalThis as { setImmediate?: (fn: Resume) => unknown }
 let resumes: Resume[] = [];
 let channel: MessageChannel | undefined;
 
+/** Longest a run of async queue calls that never wait may hold this thread's event loop (ms). */
+export const MAX_ASYNC_RUN_MS = 4;
+/** When the pending probe task was scheduled; -1 while none is pending. */
+let probeSince = -1;
+
+/**
+ * Whether this thread has gone MAX_ASYNC_RUN_MS without a macrotask turn.
+ * An async call that finds its messages (or room) at once resolves in a
+ * microtask, so `while (await q.drainAsync(h)) {}` would hold a browser main
+ * thread for as long as messages keep coming, starving rendering and input
+ * (measured: 4-18 ms stretches). The async calls ask this when they are done
+ * and yield a turn (nextTask) before resolving when it says so. A probe task records the turns the thread
+ * gets anyway, so a caller that yields by itself is never made to yield again.
+ */
+export function holdingEventLoop(): boolean {
+  const now = performance.now();
+  if (probeSince < 0) {
+    probeSince = now;
+    void nextTask().then(() => {
+      probeSince = -1;
+    });
+    return false;
+  }
+  return now - probeSince >= MAX_ASYNC_RUN_MS;
+}
+
+/**
+ * What an async queue call awaits after it did its work without waiting: a
+ * macrotask turn if the thread is holding its event loop, else nothing. The
+ * work itself is never deferred, so calls keep their order.
+ */
+export function yieldIfHolding(): Promise<void> | undefined {
+  return holdingEventLoop() ? nextTask() : undefined;
+}
+
 /**
  * Resolves on a later turn of the event loop (a macrotask, not a microtask),
  * so timers, I/O and messages waiting on this thread run first. Node:
