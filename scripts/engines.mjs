@@ -1,0 +1,116 @@
+// Runs the Node suite's real-thread tests, the pool and SharedChannel tests
+// (the same files, the same vitest) inside Deno or Bun:
+//
+//   node scripts/engines.mjs deno [vitest args...]
+//   node scripts/engines.mjs bun  [vitest args...]
+//
+// vitest itself runs under the engine, and so do its test processes (vitest
+// forks them with process.execPath, which is the engine's binary) and every
+// worker_threads Worker they start; test/engines/engine.test.ts checks that.
+// The engine comes from its devDependency (node_modules/.bin), else from PATH.
+// Without it, this fails and says the command that installs it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The test files that run in every engine (a directory means all its *.test.ts). */
+export const ENGINE_TESTS = [
+  'test/engines',
+  'test/queue/threads.test.ts',
+  'test/queue/inplace.threads.test.ts',
+  'test/queue/faults.threads.test.ts',
+  'test/queue/property.test.ts',
+  'test/kernel/threads.test.ts',
+  'test/wait.test.ts',
+  'test/serialize.lane.test.ts',
+  'test/pool',
+  'test/channel',
+];
+
+const ENGINES = {
+  deno: {
+    version: '2.9.6',
+    // Deno runs vitest's CLI as a Node program; -A: its test processes read files, spawn, and use env.
+    argv: (vitest) => ['run', '-A', vitest],
+    platformBins: () => packageBins('@deno', (dir) => join(dir, 'deno')),
+  },
+  bun: {
+    version: '1.4.5',
+    // --bun: run vitest's `#!/usr/bin/env node` CLI with Bun itself, not a node on PATH.
+    argv: (vitest) => ['--bun', vitest],
+    platformBins: () => packageBins('@oven', (dir) => join(dir, 'bin', 'bun')),
+  },
+};
+
+function packageBins(scope, binOf) {
+  const dir = join(root, 'node_modules', scope);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).map((name) => binOf(join(dir, name)));
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, name);
+    if (dir && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** The engine binary that answers --version, or undefined. */
+export function findEngine(name) {
+  const engine = ENGINES[name];
+  const candidates = [join(root, 'node_modules', '.bin', name), ...engine.platformBins(), onPath(name)];
+  for (const bin of candidates) {
+    if (!bin || !existsSync(bin)) continue;
+    const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    if (r.status === 0) return { bin, version: r.stdout.trim().split('\n')[0] };
+  }
+  return undefined;
+}
+
+export function missingEngineMessage(name) {
+  const { version } = ENGINES[name];
+  return (
+    `${name} is not installed, so the ${name} test run cannot start. Install it with ` +
+    `\`npm install\` (${name}@${version} is a devDependency; its binary lands in node_modules/.bin/${name}), ` +
+    `or \`npm install --no-save ${name}@${version}\`, or put a ${name} ${version} on PATH.`
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!(name in ENGINES)) {
+    console.error(`usage: node scripts/engines.mjs <${Object.keys(ENGINES).join('|')}> [vitest args...]`);
+    process.exit(2);
+  }
+  const found = findEngine(name);
+  if (!found) {
+    console.error(missingEngineMessage(name));
+    process.exit(1);
+  }
+  console.log(`engine: ${found.bin} (${found.version})`);
+  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  // Files given on the command line replace the default list.
+  const files = rest.filter((a) => !a.startsWith('-'));
+  const flags = rest.filter((a) => a.startsWith('-'));
+  const args = [
+    ...ENGINES[name].argv(vitest),
+    'run',
+    '--project',
+    'node',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=test-output/vitest-${name}.json`,
+    ...flags,
+    ...(files.length > 0 ? files : ENGINE_TESTS),
+  ];
+  const r = spawnSync(found.bin, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, WASMQ_EXPECT_ENGINE: name },
+  });
+  process.exit(r.status ?? 1);
+}
