@@ -1,8 +1,14 @@
 // Runs the Node suite's real-thread tests, the pool and SharedChannel tests
 // (the same files, the same vitest) inside Deno or Bun:
 //
-//   node scripts/engines.mjs deno [vitest args...]
-//   node scripts/engines.mjs bun  [vitest args...]
+//   node scripts/engines.mjs deno [--web] [vitest args...]
+//   node scripts/engines.mjs bun  [--web] [vitest args...]
+//
+// --web: the real-thread tests again, their threads started as the engine's
+// module Web Workers instead of node:worker_threads (WASMQ_TEST_WORKERS=web,
+// see test/thread.ts). The pool picks worker_threads itself wherever the
+// engine has them, and the fault test needs 'exit' events, so those run with
+// worker_threads only.
 //
 // vitest itself runs under the engine, and so do its test processes (vitest
 // forks them with process.execPath, which is the engine's binary) and every
@@ -28,6 +34,15 @@ export const ENGINE_TESTS = [
   'test/serialize.lane.test.ts',
   'test/pool',
   'test/channel',
+];
+
+/** The files whose threads start through test/thread.ts, so that they can be Web Workers. */
+export const WEB_WORKER_TESTS = [
+  'test/engines',
+  'test/queue/threads.test.ts',
+  'test/queue/inplace.threads.test.ts',
+  'test/queue/property.test.ts',
+  'test/kernel/threads.test.ts',
 ];
 
 const ENGINES = {
@@ -81,7 +96,9 @@ export function missingEngineMessage(name) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [name, ...rest] = process.argv.slice(2);
+  const [name, ...given] = process.argv.slice(2);
+  const web = given.includes('--web');
+  const rest = given.filter((a) => a !== '--web');
   if (!(name in ENGINES)) {
     console.error(`usage: node scripts/engines.mjs <${Object.keys(ENGINES).join('|')}> [vitest args...]`);
     process.exit(2);
@@ -91,7 +108,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(missingEngineMessage(name));
     process.exit(1);
   }
-  console.log(`engine: ${found.bin} (${found.version})`);
+  console.log(`engine: ${found.bin} (${found.version}); test threads: ${web ? 'Web Workers' : 'node:worker_threads'}`);
+  const report = `test-output/vitest-${name}${web ? '-web' : ''}.json`;
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
   // Files given on the command line replace the default list.
   const files = rest.filter((a) => !a.startsWith('-'));
@@ -103,14 +121,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'node',
     '--reporter=default',
     '--reporter=json',
-    `--outputFile.json=test-output/vitest-${name}.json`,
+    `--outputFile.json=${report}`,
     ...flags,
-    ...(files.length > 0 ? files : ENGINE_TESTS),
+    ...(files.length > 0 ? files : web ? WEB_WORKER_TESTS : ENGINE_TESTS),
   ];
   const r = spawnSync(found.bin, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, WASMQ_EXPECT_ENGINE: name },
+    env: { ...process.env, WASMQ_EXPECT_ENGINE: name, WASMQ_TEST_WORKERS: web ? 'web' : 'node' },
   });
   process.exit(r.status ?? 1);
 }

@@ -3,6 +3,7 @@
 // it starts really run in that engine, not in a Node that vitest forked.
 import { describe, expect, it } from 'vitest';
 import { Worker as NodeWorker } from 'node:worker_threads';
+import { startThread, webWorkers } from '../thread.js';
 
 type Engine = 'node' | 'deno' | 'bun';
 const expected = (process.env.WASMQ_EXPECT_ENGINE ?? 'node') as Engine;
@@ -24,6 +25,16 @@ describe(`the engine is ${expected}`, () => {
     });
     await w.terminate();
     expect(there).toBe(expected);
+  });
+
+  it(`starts the suite's test threads as ${webWorkers ? 'Web Workers (WASMQ_TEST_WORKERS=web)' : 'worker_threads Workers'} of this engine`, async () => {
+    const t = startThread(new URL('./workers/where.mjs', import.meta.url), { echo: 'hello' });
+    const report = await new Promise((resolve, reject) => {
+      t.once('message', resolve);
+      t.once('error', reject);
+    });
+    await t.terminate();
+    expect(report).toEqual({ engine: expected, echo: 'hello', viaWorkerThreads: !webWorkers });
   });
 
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
