@@ -30,8 +30,9 @@ let limitsApply: boolean | undefined;
 /**
  * Whether this engine's worker_threads apply resourceLimits. Node and Deno
  * report them on the Worker (worker.resourceLimits); Bun 1.4 accepts the
- * option, ignores it and reports nothing, so a runaway worker there takes the
- * whole process's memory instead of dying alone. Probed once, with a worker
+ * option, ignores it and reports nothing (oven-sh/bun#31411; fix in open PR
+ * #32896), so a runaway worker there takes the whole process's memory
+ * instead of dying alone. Probed once, with a worker
  * that has nothing to run. A test can force "no" with
  * WASMQ_FORCE_NO_RESOURCE_LIMITS=1 in the environment or
  * globalThis.__wasmqForceNoResourceLimits = true (checked on every call).
