@@ -43,6 +43,7 @@ export const WEB_WORKER_TESTS = [
   'test/queue/inplace.threads.test.ts',
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
+  'test/channel/comlink.test.ts',
 ];
 
 const ENGINES = {

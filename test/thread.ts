@@ -19,11 +19,11 @@ export interface TestThread {
 class WebThread implements TestThread {
   readonly #w: Worker;
   readonly #exit = new Set<(code: number) => void>();
-  constructor(url: URL, workerData: unknown) {
+  constructor(url: URL, workerData: unknown, transfer: Transferable[]) {
     const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
     if (typeof WebWorker !== 'function') throw new Error('WASMQ_TEST_WORKERS=web: this engine has no Web Workers');
     this.#w = new WebWorker(url, { type: 'module' });
-    this.#w.postMessage({ workerData });
+    this.#w.postMessage({ workerData }, transfer);
   }
   on(event: Event, f: (value: any) => void, once = false): this {
     if (event === 'exit') this.#exit.add(f);
@@ -50,6 +50,9 @@ class WebThread implements TestThread {
   }
 }
 
-export function startThread(url: URL, workerData: unknown): TestThread {
-  return webWorkers ? new WebThread(url, workerData) : (new NodeWorker(url, { workerData }) as unknown as TestThread);
+/** Starts `url` with `workerData`, moving `transfer` (worker_threads: its transferList). */
+export function startThread(url: URL, workerData: unknown, transfer: readonly unknown[] = []): TestThread {
+  return webWorkers
+    ? new WebThread(url, workerData, transfer as Transferable[])
+    : (new NodeWorker(url, { workerData, transferList: transfer as never }) as unknown as TestThread);
 }
