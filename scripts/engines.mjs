@@ -120,16 +120,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     'run',
     '--project',
     'node',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${report}`,
     ...flags,
     ...(files.length > 0 ? files : web ? WEB_WORKER_TESTS : ENGINE_TESTS),
   ];
   const r = spawnSync(found.bin, args, {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, WASMQ_EXPECT_ENGINE: name, WASMQ_TEST_WORKERS: web ? 'web' : 'node' },
+    env: { ...process.env, WASMQ_EXPECT_ENGINE: name, WASMQ_TEST_WORKERS: web ? 'web' : 'node', WASMQ_VITEST_JSON: report },
   });
   process.exit(r.status ?? 1);
 }
