@@ -64,7 +64,8 @@ function browserProject() {
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
+    // scripts/engines.mjs names its own (test-output/vitest-<engine>[-web].json).
+    reporters: ['default', ['json', { outputFile: process.env.WASMQ_VITEST_JSON ?? 'test-output/vitest.json' }]],
     projects: [
       {
         test: {

@@ -155,8 +155,33 @@ export function poolRejects(value: unknown, seen = new Set<object>()): boolean {
  * the clone with the documented approximations applied in place. -0 → 0;
  * holes → undefined and named array properties dropped; lone surrogates →
  * U+FFFD (in keys too); every view a compact copy in a buffer of its own;
- * errors with an own message and cause (stack: compare with ignoreErrorStack).
+ * errors with an own message and cause (stack: compare with ignoreErrorStack);
+ * an Error met again inside its own cause or errors → {} (Node's V8 cannot
+ * clone those at all, so this shows only where the engine can: Deno).
  */
+/**
+ * Whether `error` is reached again from its own cause (or AggregateError
+ * errors) through objects not met before it (`before`: those the encoder has
+ * written already, which it refers back to rather than writing again). Then
+ * msgpackr meets the error inside itself before it exists, and gives {}.
+ */
+function reachesBack(error: Error, before: Map<object, unknown>): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [error.cause, (error as { errors?: unknown }).errors];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (v === error) return true;
+    if (seen.has(v) || before.has(v)) continue;
+    seen.add(v);
+    if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (v instanceof Set) for (const x of v) stack.push(x);
+    else if (v instanceof Error) stack.push(v.cause, (v as { errors?: unknown }).errors);
+    if (!ArrayBuffer.isView(v)) for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
 export function poolApproximation(clone: unknown): unknown {
   const done = new Map<object, unknown>();
   const approx = (v: unknown): unknown => {
@@ -164,6 +189,11 @@ export function poolApproximation(clone: unknown): unknown {
     if (typeof v === 'string') return wellFormed(v);
     if (typeof v !== 'object' || v === null) return v;
     if (done.has(v)) return done.get(v);
+    if (v instanceof Error && reachesBack(v, done)) {
+      const empty = {};
+      done.set(v, empty);
+      return empty;
+    }
     if (ArrayBuffer.isView(v)) {
       const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice();
       const copy = v instanceof DataView ? new DataView(bytes.buffer)

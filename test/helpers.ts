@@ -1,11 +1,12 @@
 // Helpers for tests that run real threads.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread, type TestThread } from './thread.js';
 
 export const workerUrl = (name: string) => new URL(`./queue/workers/${name}`, import.meta.url);
 
 /** Starts a worker and resolves with its first message; rejects on error or early exit. */
-export function runWorker<T = unknown>(name: string, workerData: unknown): { worker: Worker; result: Promise<T> } {
-  const worker = new Worker(workerUrl(name), { workerData });
+export function runWorker<T = unknown>(name: string, workerData: unknown): { worker: TestThread; result: Promise<T> } {
+  const worker = startThread(workerUrl(name), workerData);
   const result = new Promise<T>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

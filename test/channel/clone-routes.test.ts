@@ -59,8 +59,24 @@ describe('property: a SharedChannel delivers what structuredClone delivers', () 
   }, 60_000);
 });
 
-describe('an Error that is part of a cycle (V8 cannot read it back)', () => {
-  test('takes the lane, and the receiver gets a messageerror event, as from a MessagePort', async () => {
+/** Which event a real MessagePort of this engine delivers for `value`. */
+async function platformEvent(value: unknown): Promise<string> {
+  const { port1: a, port2: b } = new MessageChannel();
+  try {
+    const event = new Promise<string>((resolve) => {
+      b.onmessage = () => resolve('message');
+      b.onmessageerror = () => resolve('messageerror');
+    });
+    a.postMessage(value);
+    return await event;
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+describe('an Error that is part of a cycle (Node\'s V8 cannot read it back)', () => {
+  test('takes the lane, and the receiver gets the event a MessagePort gives (Node: messageerror)', async () => {
     const error = new Error('loops');
     error.cause = { error };
     expect(needsPlatformClone(error)).toBe(true);
@@ -69,7 +85,8 @@ describe('an Error that is part of a cycle (V8 cannot read it back)', () => {
       port2.onmessageerror = () => resolve('messageerror');
     });
     port1.postMessage(error);
-    expect(await failed).toBe('messageerror');
+    // Node 20's V8 fails to read it back (messageerror); Deno's newer V8 and Bun's JSC deliver it.
+    expect(await failed).toBe(await platformEvent(error));
     const next = nextData(port2);
     port1.postMessage('still in step');
     expect(await next).toBe('still in step');

@@ -1,8 +1,10 @@
 // Comlink.wrap / Comlink.expose over SharedChannel ports, unchanged: within
-// one thread (as Comlink's own tests do) and across Node worker_threads.
+// one thread (as Comlink's own tests do) and across Node worker_threads (or,
+// with WASMQ_TEST_WORKERS=web, the engine's Web Workers: test/thread.ts).
 import { afterEach, describe, expect, test } from 'vitest';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { once } from 'node:events';
+import { startThread, webWorkers, type TestThread } from '../thread.js';
 import * as Comlink from 'comlink';
 import { SharedChannel, type SharedPort } from '../../ts/index.js';
 import { service, type Service as SharedService } from './workers/service.mjs';
@@ -97,16 +99,13 @@ describe('Comlink within one thread (both ports in this realm)', () => {
   });
 });
 
-function startService(): { worker: Worker; port: SharedPort } {
+function startService(): { worker: TestThread; port: SharedPort } {
   const { port1, port2 } = new SharedChannel();
-  const worker = new Worker(new URL('./workers/comlink-service.mjs', import.meta.url), {
-    workerData: { handle: port2.handle },
-    transferList: port2.transfer as never,
-  });
+  const worker = startThread(new URL('./workers/comlink-service.mjs', import.meta.url), { handle: port2.handle }, port2.transfer);
   return { worker, port: port1 };
 }
 
-describe('Comlink across Node worker_threads', () => {
+describe(webWorkers ? "Comlink across the engine's Web Workers" : 'Comlink across Node worker_threads', () => {
   comlinkSuite(async () => {
     const { worker, port } = startService();
     cleanup.push(async () => {
@@ -116,9 +115,10 @@ describe('Comlink across Node worker_threads', () => {
     return Comlink.wrap<Service>(port);
   });
 
-  test('a worker whose port is closed (by itself, or by the other side) exits on its own', async () => {
+  // A Web Worker reports no exit, so this one needs worker_threads.
+  test.skipIf(webWorkers)('a worker whose port is closed (by itself, or by the other side) exits on its own', async () => {
     // The worker closes its own end.
-    const a = startService();
+    const a = startService() as unknown as { worker: Worker; port: SharedPort };
     const exitA = once(a.worker, 'exit');
     expect(await Comlink.wrap<Service>(a.port).closePort()).toBe('closing');
     const [codeA] = await exitA;
@@ -126,7 +126,7 @@ describe('Comlink across Node worker_threads', () => {
     a.port.close();
 
     // This side closes: the worker sees 'close', and exits.
-    const b = startService();
+    const b = startService() as unknown as { worker: Worker; port: SharedPort };
     const exitB = once(b.worker, 'exit');
     const peerClosed = once(b.worker, 'message');
     expect(await Comlink.wrap<Service>(b.port).add(1, 1)).toBe(2);

@@ -6,7 +6,7 @@
 // withdrawn with withdrawMany) and takeMany + releaseMany takes. The counters
 // start below 2^32, so each run crosses the wrap. Workers bound every wait
 // and report "no progress" instead of hanging.
-import { Worker } from 'node:worker_threads';
+import { startThread, type TestThread } from '../thread.js';
 import { describe, expect, it } from 'vitest';
 import { L, RawQueue, wrap } from './support.js';
 
@@ -28,8 +28,8 @@ interface ConsumerReport {
   counts: Record<string, number>;
 }
 
-function start<T>(workers: Worker[], workerData: Record<string, unknown>): Promise<T> {
-  const w = new Worker(PEER, { workerData });
+function start<T>(workers: TestThread[], workerData: Record<string, unknown>): Promise<T> {
+  const w = startThread(PEER, workerData);
   workers.push(w);
   return new Promise<T>((resolve, reject) => {
     w.once('message', resolve);
@@ -42,7 +42,7 @@ function start<T>(workers: Worker[], workerData: Record<string, unknown>): Promi
 async function run(q: RawQueue, mix: 'classic' | 'inplace', startPos: number) {
   const PRODUCERS = 2;
   const common = { memory: q.memory, module: q.module, count: COUNT, producers: PRODUCERS, stuckMs: 20_000, mix };
-  const workers: Worker[] = [];
+  const workers: TestThread[] = [];
   try {
     const consumers = [0, 1].map((id) => start<ConsumerReport>(workers, { ...common, role: 'consumer', id }));
     const producers = [0, 1].map((id) => start<ProducerReport>(workers, { ...common, role: 'producer', id }));

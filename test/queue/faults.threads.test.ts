@@ -11,6 +11,26 @@ const PRODUCER_KILLS = Number(process.env.WASMQ_FAULT_PRODUCER_KILLS ?? 100);
 const LOG_ENTRIES = 200_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Whether worker.terminate() stops a thread that is busy in JavaScript. Deno
+ * 2.9's does not: the thread keeps running (and 'exit' fires at once), which
+ * denoland/deno#35657 (open) fixes. The probe's thread spins for 500 ms at most.
+ */
+async function terminateStopsBusyThreads(): Promise<boolean> {
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const w = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads'); const c = new Int32Array(workerData);
+     parentPort.postMessage(0); const end = Date.now() + 500; while (Date.now() < end) Atomics.add(c, 0, 1);`,
+    { eval: true, workerData: counter.buffer },
+  );
+  await new Promise((r) => w.once('message', r));
+  await sleep(5);
+  await w.terminate();
+  const before = Atomics.load(counter, 0);
+  await sleep(50);
+  return Atomics.load(counter, 0) === before;
+}
+
 interface Live {
   worker: Worker;
   role: 'producer' | 'consumer';
@@ -25,10 +45,18 @@ interface Live {
  * 2 consumers move large messages, replacing each; then checks delivery.
  */
 async function killAtRandom(kills: number, victims: 'producer' | 'both') {
+    // Where terminate() leaves the thread running, a "killed" thread would go on
+    // pushing and popping: victims die by process.exit or throw instead.
+    const canTerminate = await terminateStopsBusyThreads();
     const MAX_WORKERS = kills + 8; // every kill starts one replacement
     // Large messages (8–64 KiB over 64-byte slots) through the two-call path
     // (small scratch areas) keep threads inside claim → publish windows much of the time.
-    const q = createQueue({ capacity: 8192, slotBytes: 64, stallTimeoutMs: 30, scratchBytes: 256 });
+    // 30 ms: dead threads' claims are reclaimed quickly. Where victims die
+    // only between operations (no terminate()) nothing needs reclaiming, and
+    // 30 ms would only measure the engine's pauses: in Deno 2.9, on 2 loaded
+    // cores, live consumers stall 30-300 ms inside a pop, are reclaimed as
+    // dead and lose that message (the documented limit of the guarantee).
+    const q = createQueue({ capacity: 8192, slotBytes: 64, stallTimeoutMs: canTerminate ? 30 : 300, scratchBytes: 256 });
     const control = new SharedArrayBuffer(4 * MAX_WORKERS);
     const ctl = new Int32Array(control);
     const progress = new SharedArrayBuffer(4 * MAX_WORKERS);
@@ -69,7 +97,7 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
       await sleep(rnd(4));
       const victim = busy[rnd(busy.length)];
       live.splice(live.indexOf(victim), 1);
-      const how = rnd(4);
+      const how = canTerminate ? rnd(4) : 2 + rnd(2);
       if (how <= 1) await victim.worker.terminate();
       else Atomics.store(ctl, victim.slot, how); // 2: process.exit, 3: uncaught throw
       if (victim.role === 'consumer') killedConsumers++;
@@ -115,7 +143,8 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
       for (let s = 0; s < marks.length; s++) if (marks[s] > 1) duplicated++;
     }
     console.info(
-      `fault test: ${kills} kills (${killedConsumers} consumers), ${returned} pushes returned, ` +
+      `fault test: ${kills} kills (${killedConsumers} consumers${canTerminate ? '' : '; no terminate(): this engine\'s leaves the thread running'}), ` +
+        `${returned} pushes returned, ` +
         `${lost} lost (allowed ${killedConsumers}), ${duplicated} duplicated, stats ${JSON.stringify(q.stats)}`,
     );
     expect(returned).toBeGreaterThan(1000); // the test really moved messages

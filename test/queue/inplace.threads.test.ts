@@ -6,7 +6,7 @@
 // thread that is only slow inside a fill or handler (past stallTimeoutMs) must
 // not break, with the threads played by Queue objects on this thread.
 import { describe, expect, it } from 'vitest';
-import type { Worker } from 'node:worker_threads';
+import type { TestThread } from '../thread.js';
 import { attachQueue, createQueue } from '../../dist/index.js';
 import { runWorker } from '../helpers.js';
 
@@ -66,7 +66,7 @@ async function run(o: Run) {
   const ctl = new Int32Array(control);
   const logEntries = Number.isFinite(o.count) ? o.count * o.producers : 2 * (o.closeAfter ?? 0) + 100_000;
   const logs = Array.from({ length: o.consumers }, () => new SharedArrayBuffer(4 * (2 + 2 * logEntries)));
-  const workers: Worker[] = [];
+  const workers: TestThread[] = [];
   const start = (role: 'consumer' | 'producer', data: object) => {
     const w = runWorker<Report>(`inplace-${role}.mjs`, { handle: q.handle, maxLen, control, ...data });
     workers.push(w.worker);

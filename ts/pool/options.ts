@@ -3,7 +3,7 @@
 import type { QueueOptions } from '../queue/options.js';
 import type { ControlLayout } from './control.js';
 import { TASK_HEADER_BYTES } from './task-codec.js';
-import { nodeWorkerThreads, type ResourceLimits } from './thread-host.js';
+import { nodeWorkerThreads, resourceLimitsApply, type ResourceLimits } from './thread-host.js';
 
 export interface PoolOptions {
   /** The worker file: it imports `serve` from 'wasmq/pool' and calls it. In browsers, a module worker URL. */
@@ -24,7 +24,9 @@ export interface PoolOptions {
   /**
    * Node only: heap limits for each worker (worker_threads resourceLimits).
    * A worker that exceeds them dies with ERR_WORKER_OUT_OF_MEMORY, which
-   * rejects its task with WorkerDiedError; the worker is replaced.
+   * rejects its task with WorkerDiedError; the worker is replaced. Ignored
+   * in browsers; where worker_threads accept but do not apply them (Bun),
+   * createPool throws a TypeError rather than pretend.
    */
   resourceLimits?: ResourceLimits;
   /** How long a queue slot may stay half-written by a dead worker before it is reclaimed. Default 1000 ms. */
@@ -61,13 +63,31 @@ export function parsePoolOptions(options: PoolOptions): PoolConfig {
   }
   return {
     worker,
-    resourceLimits: options.resourceLimits,
+    resourceLimits: checkedLimits(options.resourceLimits),
     threads: integer('threads', options.threads, defaultThreads(), 1, MAX_THREADS),
     maxQueue: integer('maxQueue', options.maxQueue, 1024, 1, MAX_QUEUE_LIMIT),
     maxTaskBytes: integer('maxTaskBytes', options.maxTaskBytes, 2 ** 20, 1, 2 ** 28),
     maxResultBytes: integer('maxResultBytes', options.maxResultBytes, 2 ** 20, 1, 2 ** 28),
     stallTimeoutMs: integer('stallTimeoutMs', options.stallTimeoutMs, 1000, 1, 2 ** 31 - 1),
   };
+}
+
+/**
+ * Where worker_threads would silently ignore the limits (Bun), a worker that
+ * runs out of memory would take the whole process with it rather than only
+ * its task: refuse the option instead of pretending to apply it.
+ */
+function checkedLimits(limits: ResourceLimits | undefined): ResourceLimits | undefined {
+  if (limits === undefined) return undefined;
+  const wt = nodeWorkerThreads();
+  if (wt && !resourceLimitsApply(wt)) {
+    throw new TypeError(
+      "createPool option 'resourceLimits' cannot be honoured here: this engine's worker_threads accept heap limits " +
+        'but do not apply them (a Worker does not report them), so a worker that runs out of memory would take the ' +
+        'whole process with it. Leave the option out on this engine.',
+    );
+  }
+  return limits;
 }
 
 /** The task queue: main → workers, [task id][input] messages. @internal */

@@ -25,6 +25,31 @@ export function nodeWorkerThreads(): NodeWorkerThreads | undefined {
   return p.getBuiltinModule('node:worker_threads') as NodeWorkerThreads;
 }
 
+let limitsApply: boolean | undefined;
+
+/**
+ * Whether this engine's worker_threads apply resourceLimits. Node and Deno
+ * report them on the Worker (worker.resourceLimits); Bun 1.4 accepts the
+ * option, ignores it and reports nothing (oven-sh/bun#31411; fix in open PR
+ * #32896), so a runaway worker there takes the whole process's memory
+ * instead of dying alone. Probed once, with a worker
+ * that has nothing to run. A test can force "no" with
+ * WASMQ_FORCE_NO_RESOURCE_LIMITS=1 in the environment or
+ * globalThis.__wasmqForceNoResourceLimits = true (checked on every call).
+ * @internal
+ */
+export function resourceLimitsApply(wt: NodeWorkerThreads): boolean {
+  const g = globalThis as { __wasmqForceNoResourceLimits?: boolean; process?: { env?: Record<string, string | undefined> } };
+  if (g.__wasmqForceNoResourceLimits === true || g.process?.env?.WASMQ_FORCE_NO_RESOURCE_LIMITS === '1') return false;
+  if (limitsApply === undefined) {
+    const probe = new wt.Worker('', { eval: true, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    limitsApply = (probe as { resourceLimits?: ResourceLimits }).resourceLimits?.maxOldGenerationSizeMb === 64;
+    probe.unref();
+    void probe.terminate();
+  }
+  return limitsApply;
+}
+
 /** Node worker heap limits (see worker_threads ResourceLimits); ignored in browsers. */
 export interface ResourceLimits {
   maxOldGenerationSizeMb?: number;

@@ -1,6 +1,6 @@
 // A Comlink service in a worker thread, exposed over a SharedChannel port
 // whose handle arrives in workerData (with the port's transfer list).
-import { workerData, parentPort } from 'node:worker_threads';
+import { workerData, parentPort } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import * as Comlink from 'comlink';
 import { attachPort } from '../../../dist/index.js';
 import { service as shared } from './service.mjs';

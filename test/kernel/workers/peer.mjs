@@ -15,7 +15,7 @@
 // wait is bounded: no progress for `stuckMs` ends the thread with an error.
 // Replies { role, id, errors, slots (producer: cells claimed), seen, taken
 // (consumer), counts (what kinds of operation ran) }.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import { instantiateKernel } from '../../../dist/kernel/module.js';
 import * as L from '../../../dist/kernel/layout.js';
 

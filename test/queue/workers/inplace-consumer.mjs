@@ -10,7 +10,7 @@
 //   mode 'abort':   drainAsync with a signal aborted after 0-1 ms, retried on the abort
 //                   (each counted in control[CTL.timeouts]).
 // Afterwards drain, drainAsync and tryDrain must all return 0. Replies { errors, timeouts }.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import { attachQueue, QueueClosedError, TimeoutError } from '../../../dist/index.js';
 import { CTL, consumerLog } from './inplace-common.mjs';
 

@@ -9,7 +9,7 @@
 // count Infinity: publishes until the queue is closed (QueueClosedError).
 // progress (Int32Array): [2 id] = messages whose call returned, [2 id + 1] = messages
 // attempted so far (an upper bound of what can arrive). Replies { seq, errors, timeouts }.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import { attachQueue, QueueClosedError, TimeoutError } from '../../../dist/index.js';
 import { makeMessage } from './messages.mjs';
 import { CTL, countAt, fillFor, lenOf } from './inplace-common.mjs';

@@ -1,6 +1,6 @@
 // Pushes messages following a script of operations chosen by a property test:
 // [kind, n] with kind 0 = push one, 1 = pushBatch of n, 2 = tryPush spin.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import { attachQueue } from '../../../dist/index.js';
 
 const { handle, script, lengths } = workerData;

@@ -3,7 +3,7 @@
 //   consumer: pops until the queue is closed and drained, verifying each message
 //             and that each producer's sequence numbers arrive in increasing order.
 // Replies { seen: Uint8Array[] per producer (0/1 per seq), errors: string[] }.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
 import { attachQueue, QueueClosedError } from '../../../dist/index.js';
 import { makeMessage, checkMessage, lengthOf } from './messages.mjs';
 

@@ -1,0 +1,53 @@
+// Which engine runs this suite: scripts/engines.mjs sets WASMQ_EXPECT_ENGINE
+// (deno, bun), and these checks prove that the test process and the threads
+// it starts really run in that engine, not in a Node that vitest forked.
+import { describe, expect, it } from 'vitest';
+import { Worker as NodeWorker } from 'node:worker_threads';
+import { startThread, webWorkers } from '../thread.js';
+
+type Engine = 'node' | 'deno' | 'bun';
+const expected = (process.env.WASMQ_EXPECT_ENGINE ?? 'node') as Engine;
+
+/** The engine evaluating this source (a test-only check; the library never asks). */
+const ENGINE_OF = `(typeof Deno === 'object' ? 'deno' : typeof process === 'object' && process.versions && process.versions.bun ? 'bun' : 'node')`;
+const here = (0, eval)(ENGINE_OF) as Engine;
+
+describe(`the engine is ${expected}`, () => {
+  it('runs the test process', () => {
+    expect(here).toBe(expected);
+  });
+
+  it('runs its node:worker_threads Workers', async () => {
+    const w = new NodeWorker(`require('node:worker_threads').parentPort.postMessage(${ENGINE_OF});`, { eval: true });
+    const there = await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    expect(there).toBe(expected);
+  });
+
+  it(`starts the suite's test threads as ${webWorkers ? 'Web Workers (WASMQ_TEST_WORKERS=web)' : 'worker_threads Workers'} of this engine`, async () => {
+    const t = startThread(new URL('./workers/where.mjs', import.meta.url), { echo: 'hello' });
+    const report = await new Promise((resolve, reject) => {
+      t.once('message', resolve);
+      t.once('error', reject);
+    });
+    await t.terminate();
+    expect(report).toEqual({ engine: expected, echo: 'hello', viaWorkerThreads: !webWorkers });
+  });
+
+  const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
+  it.runIf(typeof WebWorker === 'function')('runs its Web Workers (where it has them)', async () => {
+    const source = `postMessage(${ENGINE_OF});`;
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const w = new WebWorker!(url, { type: 'module' });
+    const there = await new Promise((resolve, reject) => {
+      w.addEventListener('message', (e) => resolve((e as MessageEvent).data));
+      w.addEventListener('error', (e) => reject(new Error((e as ErrorEvent).message)));
+    });
+    w.terminate();
+    URL.revokeObjectURL(url);
+    expect(there).toBe(expected);
+  });
+});
