@@ -174,7 +174,7 @@ describe('worker death', () => {
     process.env.WASMQ_FORCE_NO_RESOURCE_LIMITS = '1';
     try {
       expect(() => createPool({ worker: behaviours, threads: 1, resourceLimits: { maxOldGenerationSizeMb: 16 } })).toThrow(
-        /'resourceLimits' cannot be honoured here: this engine's worker_threads accept heap limits but do not apply them/,
+        /'resourceLimits' cannot be honoured here: this engine's worker_threads accept the option but a Worker started with it does not report the limits back/,
       );
     } finally {
       if (forced === undefined) delete process.env.WASMQ_FORCE_NO_RESOURCE_LIMITS;

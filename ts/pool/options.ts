@@ -82,9 +82,10 @@ function checkedLimits(limits: ResourceLimits | undefined): ResourceLimits | und
   const wt = nodeWorkerThreads();
   if (wt && !resourceLimitsApply(wt)) {
     throw new TypeError(
-      "createPool option 'resourceLimits' cannot be honoured here: this engine's worker_threads accept heap limits " +
-        'but do not apply them (a Worker does not report them), so a worker that runs out of memory would take the ' +
-        'whole process with it. Leave the option out on this engine.',
+      "createPool option 'resourceLimits' cannot be honoured here: this engine's worker_threads accept the option " +
+        'but a Worker started with it does not report the limits back (worker.resourceLimits), which is how wasmq ' +
+        'checks that they apply; unapplied, a worker that runs out of memory could take the whole process with it. ' +
+        'Leave the option out on this engine.',
     );
   }
   return limits;
