@@ -14,7 +14,7 @@ const pageSource = fileURLToPath(new URL('../browser/', import.meta.url));
 /** Where the page is bundled to (gitignored). */
 export const DEFAULT_OUT_DIR = join(pageSource, 'out');
 
-/** The same flags the test suites give Chromium (test/browser-node/chromium.ts): no sandbox (root), no GPU, no network chatter. */
+/** The flags Chromium gets here, in the bench and in the test suites (test/browser-node/chromium.ts re-exports them): no sandbox (root), no GPU, no network chatter. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

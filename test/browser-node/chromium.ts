@@ -17,17 +17,9 @@ const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 /**
  * Flags that work in the containers this project runs in: no sandbox (we run
  * as root), no GPU, and nothing that phones home (there is no internet).
+ * Defined once, with the bench's browser driver.
  */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS } from '../../bench/lib/browsers.mjs';
 
 /** The Chromium binary to launch, or undefined when there is none. */
 export function findChromium(): string | undefined {

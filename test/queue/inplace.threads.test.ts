@@ -168,23 +168,18 @@ describe('in-place publish and drain between real threads: exactly once, intact,
     }
   }, 90_000);
 
-  it('consumers draining with timeoutMs 1, retrying on TimeoutError, lose nothing and duplicate nothing', async () => {
+  /** 2x2 threads, producers held 10 times so that every consumer starves into a failed wait each time. */
+  const starved = async (mode: 'timeout' | 'abort', capacity: number) => {
     const { arrived, timeouts } = await run({
-      producers: 2, consumers: 2, count: 60_000, producerMode: 'timeout', consumerMode: 'timeout', capacity: 256, holds: 10,
+      producers: 2, consumers: 2, count: 60_000, producerMode: mode, consumerMode: mode, capacity, holds: 10,
     });
     expect(arrived).toBe(120_000);
-    expect(timeouts).toBeGreaterThanOrEqual(20); // every hold starved each consumer into a timeout
-  }, 90_000);
-});
+    expect(timeouts).toBeGreaterThanOrEqual(20); // every hold starved each consumer into a timeout or an abort
+  };
 
-describe('in-place calls aborted through their signal, between real threads', () => {
-  it('drainAsync (starved at every hold) and publishAsync (whenever it waits for room) aborted after 0-1 ms and retried lose nothing and duplicate nothing', async () => {
-    const { arrived, timeouts } = await run({
-      producers: 2, consumers: 2, count: 60_000, producerMode: 'abort', consumerMode: 'abort', capacity: 64, holds: 10,
-    });
-    expect(arrived).toBe(120_000);
-    expect(timeouts).toBeGreaterThanOrEqual(20); // every hold starved each consumer into an abort
-  }, 90_000);
+  it('consumers draining with timeoutMs 1, retrying on TimeoutError, lose nothing and duplicate nothing', () => starved('timeout', 256), 90_000);
+
+  it('drainAsync (starved at every hold) and publishAsync (whenever it waits for room) aborted through their signal after 0-1 ms and retried lose nothing and duplicate nothing', () => starved('abort', 64), 90_000);
 });
 
 describe('a fill or handler slower than stallTimeoutMs (a slow thread, not a dead one)', () => {
