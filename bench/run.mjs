@@ -6,29 +6,47 @@
 //   npm run bench -- --quick      under a minute: fewer cells, shorter rounds
 //   npm run bench -- --save       also copy the results to bench/results/reference.* (committed, used by the README)
 //   npm run bench -- --only=throughput,latency   run only these modules (by file name)
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+//   npm run bench -- --runtime=node,deno,bun     the thread modules in each runtime (default: node), one after another
+//
+// With --runtime, Node's modules run in this process; Deno's and Bun's run in
+// one child process each (bench/lib/runtime-child.mjs on that runtime's
+// binary), whose Workers are that runtime's too. Modules that are Node only
+// (no `runtimes` export) say so in the table.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/machine.mjs';
-import { contractProblems, medianLookup, summarizeEntries, throughputSpreads } from './lib/summary.mjs';
+import { medianLookup, mergeRuntimeSections, throughputSpreads } from './lib/summary.mjs';
 import { evaluateTargets } from './lib/targets.mjs';
 import { renderMarkdown } from './lib/format.mjs';
 import { renderChart } from './lib/chart.mjs';
+import { allScenarioModules, loadScenarioModule, runScenarioModule } from './lib/modules.mjs';
+import { RUNTIME_LABEL, locateRuntime, missingRuntimeMessage, moduleRuntimes, parseRuntimes, runtimeCommand } from './lib/runtime.mjs';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
-/** Our own modules first, in reading order; other helpers' modules after, by name. */
-const ORDER = ['single-thread', 'throughput', 'cold-start', 'latency', 'bandwidth'];
+const USAGE = 'usage: npm run bench [-- --quick] [--save] [--only=module,module] [--runtime=node,deno,bun]';
 
 function parseArgs(argv) {
-  const args = { quick: false, save: false, only: null };
+  const args = { quick: false, save: false, only: null, runtimes: ['node'] };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
     else if (a === '--save') args.save = true;
     else if (a.startsWith('--only=')) args.only = a.slice(7).split(',').filter(Boolean);
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--save] [--only=module,module]');
+    else if (a === '--runtime' || a.startsWith('--runtime=')) {
+      try {
+        args.runtimes = parseRuntimes(a.slice('--runtime='.length));
+      } catch (error) {
+        console.error(error.message);
+        process.exit(2);
+      }
+    } else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
       process.exit(0);
     } else {
-      console.error(`unknown option ${a}; allowed: --quick, --save, --only=a,b, --help`);
+      console.error(`unknown option ${a}; allowed: --quick, --save, --only=a,b, --runtime=node,deno,bun, --help`);
       process.exit(2);
     }
   }
@@ -36,14 +54,7 @@ function parseArgs(argv) {
 }
 
 function scenarioModules(only) {
-  const names = readdirSync(here('./scenarios'))
-    .filter((f) => f.endsWith('.mjs'))
-    .map((f) => f.slice(0, -4))
-    .sort((a, b) => {
-      const ia = ORDER.indexOf(a) < 0 ? ORDER.length : ORDER.indexOf(a);
-      const ib = ORDER.indexOf(b) < 0 ? ORDER.length : ORDER.indexOf(b);
-      return ia - ib || a.localeCompare(b);
-    });
+  const names = allScenarioModules();
   if (!only) return names;
   const unknown = only.filter((n) => !names.includes(n));
   if (unknown.length) {
@@ -58,45 +69,109 @@ if (!existsSync(here('../dist/index.js'))) {
   console.error('dist/ is missing: run `npm run build` first (`npm run bench` does it through its prebench script).');
   process.exit(2);
 }
+if (args.save && args.runtimes.join() !== 'node') {
+  // The committed reference is Node's run, which the README's figures and targets describe.
+  console.error('--save writes the Node reference run: leave out --runtime (or use --runtime=node) with --save');
+  process.exit(2);
+}
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
 const log = (msg) => console.log(`[${elapsed()}] ${msg}`);
 const machine = machineInfo();
-log(`wasmq bench${args.quick ? ' --quick' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}`);
+const runtimesText = args.runtimes.map((r) => RUNTIME_LABEL[r]).join(', ');
+log(`wasmq bench${args.quick ? ' --quick' : ''} on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; runtimes: ${runtimesText}`);
 
-const sections = [];
 let failed = false;
-for (const name of scenarioModules(args.only)) {
-  let mod;
+const names = scenarioModules(args.only);
+/** name -> the loaded module (in Node), or the error loading it. */
+const loaded = new Map();
+for (const name of names) {
   try {
-    mod = await import(new URL(`./scenarios/${name}.mjs`, import.meta.url).href);
+    loaded.set(name, { mod: await loadScenarioModule(name) });
   } catch (error) {
     failed = true;
     log(`${name}: failed to load: ${error.message}`);
-    sections.push({ module: name, title: name, error: `failed to load: ${error.message}`, entries: [] });
-    continue;
-  }
-  const title = mod.title ?? name;
-  log(`== ${title}`);
-  try {
-    const entries = await mod.run({ quick: args.quick, log: (msg) => log(`  ${msg}`) });
-    const problems = contractProblems(entries, 3);
-    if (problems.length) throw new Error(`result breaks the bench contract: ${problems.join('; ')}`);
-    sections.push({ module: name, title, entries: summarizeEntries(entries) });
-  } catch (error) {
-    // One broken module must not hide the others' figures; the exit code reports it.
-    failed = true;
-    log(`${name} FAILED: ${error.stack ?? error}`);
-    sections.push({ module: name, title, error: String(error.message ?? error), entries: [] });
+    loaded.set(name, { error });
   }
 }
+
+/** Runs `modules` in a Deno or Bun child process; resolves to its sections (failures included). */
+async function runInChild(runtime, bin, modules) {
+  const dir = mkdtempSync(join(tmpdir(), `wasmq-bench-${runtime}-`));
+  const out = join(dir, 'result.json');
+  const { command, args: argv } = runtimeCommand(runtime, bin, here('./lib/runtime-child.mjs'), [
+    `--modules=${modules.join(',')}`, `--out=${out}`, ...(args.quick ? ['--quick'] : []),
+  ]);
+  const failAll = (why) => modules.map((module) => ({ module, title: loaded.get(module).mod?.title ?? module, error: why, entries: [], skipped: [] }));
+  try {
+    // cwd: the package root, where Deno finds package.json and node_modules (ringbuf.js, msgpackr).
+    const child = spawn(command, argv, { cwd: here('..'), stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', (line) => log(`[${runtime}] ${line}`));
+    const [code, signal] = await new Promise((resolve) => {
+      child.on('error', (error) => resolve([null, error.message]));
+      child.on('close', (c, s) => resolve([c, s]));
+    });
+    if (code !== 0 || !existsSync(out)) return failAll(`the ${RUNTIME_LABEL[runtime]} process (${command} ${argv.join(' ')}) ended with ${code ?? signal} before writing its results`);
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    if (result.runtime?.name !== runtime) return failAll(`the process started as ${RUNTIME_LABEL[runtime]} reports that it runs in ${result.runtime?.name}`);
+    return result.sections;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const runs = [];
+const notRun = [];
+const runtimeInfo = [];
+for (const runtime of args.runtimes) {
+  const modules = [];
+  for (const name of names) {
+    const { mod } = loaded.get(name);
+    if (!mod) continue;
+    const { runtimes, reason } = moduleRuntimes(mod);
+    if (runtimes.includes(runtime)) modules.push(name);
+    else {
+      notRun.push({ module: name, runtime, reason, title: mod.title });
+      log(`${name}: not run in ${RUNTIME_LABEL[runtime]}: ${reason}`);
+    }
+  }
+  const located = locateRuntime(runtime);
+  if (!located) {
+    failed = true;
+    const message = missingRuntimeMessage(runtime);
+    log(message);
+    runtimeInfo.push({ name: runtime, version: null, missing: message });
+    runs.push({ runtime, sections: modules.map((module) => ({ module, title: loaded.get(module).mod.title, error: message, entries: [], skipped: [] })) });
+    continue;
+  }
+  runtimeInfo.push({ name: runtime, version: located.version, bin: located.bin });
+  if (!modules.length) continue;
+  log(`=== ${RUNTIME_LABEL[runtime]} ${located.version}: ${modules.join(', ')}`);
+  const sections = [];
+  if (runtime === 'node') {
+    for (const name of modules) {
+      const { mod } = loaded.get(name);
+      log(`== ${mod.title ?? name}`);
+      sections.push(await runScenarioModule(name, mod, { quick: args.quick, log: (msg) => log(`  ${msg}`) }));
+    }
+  } else {
+    sections.push(...(await runInChild(runtime, located.bin, modules)));
+  }
+  if (sections.some((s) => s.error)) failed = true;
+  runs.push({ runtime, sections });
+}
+for (const [name, { error }] of loaded) {
+  if (error) runs.push({ runtime: 'node', sections: [{ module: name, title: name, error: `failed to load: ${error.message}`, entries: [], skipped: [] }] });
+}
+const sections = mergeRuntimeSections(runs, names, notRun);
 
 const targets = evaluateTargets(medianLookup(sections), throughputSpreads(sections));
 const durationS = (performance.now() - started) / 1000;
 // Other work on the machine skews every figure: record the load at the end too.
 machine.loadAverageAtEnd = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
-const report = { machine, quick: args.quick, durationS, sections, targets };
+machine.runtimes = runtimeInfo;
+const report = { machine, quick: args.quick, runtimes: args.runtimes, only: args.only, durationS, sections, targets };
 const markdown = renderMarkdown(report);
 
 mkdirSync(here('./results'), { recursive: true });

@@ -91,6 +91,9 @@ export function findEngine(name) {
   return undefined;
 }
 
+/** The version of each engine's devDependency (the bench's runtimes use them too). */
+export const ENGINE_VERSIONS = Object.fromEntries(Object.entries(ENGINES).map(([name, e]) => [name, e.version]));
+
 export function missingEngineMessage(name) {
   const { version } = ENGINES[name];
   return (

@@ -8,6 +8,7 @@ const PALETTE = [
 ];
 /** 3 significant digits, without exponent notation for large factors. */
 const factor = (v) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
+const RUNTIME_LABEL = { node: 'Node', deno: 'Deno', bun: 'Bun' };
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function renderChart({ machine, sections }) {
@@ -16,8 +17,10 @@ export function renderChart({ machine, sections }) {
     const byScenario = new Map();
     for (const e of s.entries ?? []) {
       if (e.better === null) continue;
-      if (!byScenario.has(e.scenario)) byScenario.set(e.scenario, []);
-      byScenario.get(e.scenario).push(e);
+      // Another runtime's rows get their own group, compared with that runtime's postMessage.
+      const label = (e.runtime ?? 'node') === 'node' ? e.scenario : `${e.scenario} (${RUNTIME_LABEL[e.runtime] ?? e.runtime})`;
+      if (!byScenario.has(label)) byScenario.set(label, []);
+      byScenario.get(label).push(e);
     }
     for (const [scenario, entries] of byScenario) rows.push({ scenario, entries });
   }

@@ -17,6 +17,7 @@ import { idAt, messageId, payload, roundResults, stampAt, wallNow } from '../lib
 import { prepare as preparePairs } from './postmessage.mjs';
 
 export const name = 'postMessage, batched';
+export { unsupported } from './postmessage.mjs';
 
 export function prepare(kind, config) {
   if (kind !== 'throughput') throw new RangeError('the batched postMessage peer measures throughput only');

@@ -11,6 +11,23 @@ import { idOf, messageId, payload, roundResults, stamp, wallNow } from '../lib/m
 
 export const name = 'postMessage';
 
+/**
+ * The capability this peer needs beyond shared memory (lib/harness.mjs asks
+ * before measuring): MessagePorts of node:worker_threads with Node's
+ * EventEmitter `on`, which both sides use. Null when the runtime has them.
+ */
+export function unsupported() {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    return typeof port1.on === 'function' && typeof port1.off === 'function'
+      ? null
+      : "node:worker_threads' MessagePort has no EventEmitter on/off here";
+  } finally {
+    port1.close();
+    port2.close();
+  }
+}
+
 export function prepare(kind, config) {
   if (kind === 'throughput') {
     const { producers, consumers, ringMessages } = config;

@@ -3,10 +3,13 @@
 // bytes with Uint8Array.set into shared memory (a queue copies each message
 // twice, in and out, so 50% of that is the realistic goal).
 import { measureThroughput, ringMessagesFor, runsIn, transports } from './throughput.mjs';
+import { measureOrSkip } from '../lib/harness.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { IMPL, bandwidthScenario } from '../lib/names.mjs';
 
 export const title = 'Bandwidth: 64 KiB messages, 1P1C';
+/** Runs in each of these (`npm run bench -- --runtime=deno`); a transport a runtime lacks is skipped there, saying why. */
+export const runtimes = ['node', 'deno', 'bun'];
 
 const PAYLOAD = 65536;
 
@@ -32,16 +35,17 @@ export function copyBandwidth(bytes, ringBytes, totalBytes) {
   return (n * bytes) / seconds / 1e9;
 }
 
-export async function run({ quick, log }) {
+export async function run({ quick, log, skip }) {
   const total = quick ? 2048 : 16384; // messages per round: 128 MiB / 1 GiB
   const rounds = quick ? 3 : 5;
   const ringMessages = ringMessagesFor(PAYLOAD);
   const scenario = bandwidthScenario(PAYLOAD);
   const entries = [];
   for (const transport of measured()) {
-    const rates = await measureThroughput({
+    const rates = await measureOrSkip({ transport, kind: 'throughput', rows: [{ scenario, impl: transport.impl }], skip, log }, () => measureThroughput({
       transport, producers: 1, consumers: 1, payloadBytes: PAYLOAD, total, rounds, ringMessages,
-    });
+    }));
+    if (!rates) continue;
     const samples = rates.map((r) => (r * PAYLOAD) / 1e9);
     log(`${scenario}  ${transport.impl}: ${summarize(samples).median.toFixed(2)} GB/s`);
     entries.push({

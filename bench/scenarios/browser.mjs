@@ -19,6 +19,9 @@ import { IMPL, browserScenario } from '../lib/names.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 export const title = 'Browser main thread ← 2 Web Workers (Chromium, Firefox)';
+/** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
+export const nodeOnly =
+  "Node only: it drives headless Chromium and Firefox from Node (Playwright, puppeteer-core); the browsers are the runtimes it measures";
 
 /** The transports, by the page's id (bench/browser/protocol.mjs) and the row's name. */
 export const transports = [

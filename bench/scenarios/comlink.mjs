@@ -10,6 +10,9 @@ import { SharedChannel } from '../../dist/index.js';
 import { COMLINK_CALL, COMLINK_ECHO, IMPL } from '../lib/names.mjs';
 
 export const title = 'Comlink round trips (SharedChannel vs MessageChannel)';
+/** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
+export const nodeOnly =
+  "Node only: not yet ported to the other runtimes (its service worker is started directly, outside the harness that checks the runtime of every thread)";
 
 const RECORD = { id: 42, name: 'sensor-7', tags: ['a', 'b', 'c'], scores: [0.5, 1.25, 2.75, 3.5] };
 

@@ -4,11 +4,13 @@
 // the bare Atomics spin hand-off of one word is the floor. wasmq runs three
 // ways: blocking push/pop, blocking publish/drain in place, and spinning
 // tryPublish/tryDrain in place (peers/wasmq-inplace.mjs).
-import { runWorkers, BenchError } from '../lib/harness.mjs';
+import { runWorkers, BenchError, measureOrSkip } from '../lib/harness.mjs';
 import { percentiles, summarize } from '../lib/stats.mjs';
 import { IMPL, latencyScenario } from '../lib/names.mjs';
 
 export const title = 'Round-trip latency (ping-pong, 64 B)';
+/** Runs in each of these (`npm run bench -- --runtime=deno`); a transport a runtime lacks is skipped there, saying why. */
+export const runtimes = ['node', 'deno', 'bun'];
 
 const peer = (file) => new URL(`../peers/${file}`, import.meta.url);
 
@@ -53,12 +55,14 @@ export async function measureLatency({ transport, roundTrips, rounds }) {
   });
 }
 
-export async function run({ quick, log }) {
+export async function run({ quick, log, skip }) {
   const roundTrips = quick ? 2000 : 20000;
   const rounds = quick ? 3 : 5;
   const entries = [];
   for (const transport of transports) {
-    const perRound = await measureLatency({ transport, roundTrips, rounds });
+    const rows = PCTS.map(([, label]) => ({ scenario: latencyScenario(label), impl: transport.impl }));
+    const perRound = await measureOrSkip({ transport, kind: 'latency', rows, skip, log }, () => measureLatency({ transport, roundTrips, rounds }));
+    if (!perRound) continue;
     for (const [key, label] of PCTS) {
       // performance.now() is in ms; report µs.
       const samples = perRound.map((p) => p[key] * 1000);

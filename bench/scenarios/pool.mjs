@@ -12,6 +12,9 @@ import { Tinypool } from 'tinypool';
 import { createPool } from '../../dist/pool/index.js';
 
 export const title = 'Worker pools (wasmq/pool vs Piscina vs tinypool)';
+/** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
+export const nodeOnly =
+  "Node only: its Piscina and tinypool rows are Node worker_threads libraries (and its resourceLimits check is Node's), so its comparison is Node's";
 
 const taskFile = new URL('../workers/pool-tasks.mjs', import.meta.url);
 const THREADS = Math.max(2, Math.min(4, availableParallelism()));

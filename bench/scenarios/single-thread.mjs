@@ -11,6 +11,9 @@ import { BATCH, IMPL } from '../lib/names.mjs';
 import { summarize } from '../lib/stats.mjs';
 
 export const title = 'Single thread: cost per operation (benchmark.js)';
+/** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
+export const nodeOnly =
+  "Node only: one thread, no Workers (benchmark.js); the runtime comparison is about thread hand-offs";
 
 const PAYLOAD = 64;
 

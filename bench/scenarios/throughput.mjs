@@ -2,12 +2,14 @@
 // every transport, payload size and thread count, with the same message
 // count for every transport. Each round is checked: every id 1..N must
 // arrive exactly once by count and sum, or the bench fails.
-import { runWorkers, BenchError } from '../lib/harness.mjs';
+import { runWorkers, BenchError, measureOrSkip } from '../lib/harness.mjs';
 import { expectedSum } from '../lib/messages.mjs';
 import { summarize } from '../lib/stats.mjs';
 import { BATCH, IMPL, jsRingImpl, throughputScenario } from '../lib/names.mjs';
 
 export const title = 'Throughput: P producers → C consumers';
+/** Runs in each of these (`npm run bench -- --runtime=deno`); a transport a runtime lacks is skipped there, saying why. */
+export const runtimes = ['node', 'deno', 'bun'];
 
 const peer = (file) => new URL(`../peers/${file}`, import.meta.url);
 const only1P1C64 = (p, c, bytes) => p === 1 && c === 1 && bytes === 64;
@@ -131,17 +133,19 @@ export function rows(quick) {
   return out;
 }
 
-export async function run({ quick, log }) {
+export async function run({ quick, log, skip }) {
   const { cells, total, rounds, workerSets } = plan(quick);
   const entries = [];
   for (const [producers, consumers, payloadBytes] of cells) {
     const scenario = throughputScenario(producers, consumers, payloadBytes);
     for (const transport of transports) {
       if (!runsIn(transport, producers, consumers, payloadBytes)) continue;
-      const samples = await measureThroughput({
+      const rows = [{ scenario, impl: transport.impl }];
+      const samples = await measureOrSkip({ transport, kind: 'throughput', rows, skip, log }, () => measureThroughput({
         transport, producers, consumers, payloadBytes, total, rounds, ringMessages: ringMessagesFor(payloadBytes),
         workerSets,
-      });
+      }));
+      if (!samples) continue;
       const s = summarize(samples);
       const unit = transport.unit ?? 'msg/s';
       const sets = workerSets > 1 ? ` from ${workerSets} sets of threads` : '';

@@ -2,6 +2,7 @@
 // pinger or echoer) of one peer, then runs a round each time the harness
 // asks, reporting the round's result. The harness terminates it at the end.
 import { parentPort, workerData } from 'node:worker_threads';
+import { currentRuntime } from '../lib/runtime.mjs';
 
 const { peerUrl, role, data, ctx } = workerData;
 
@@ -18,7 +19,8 @@ try {
       parentPort.postMessage({ type: 'error', message: `${role}: ${error?.stack ?? error}` });
     }
   });
-  parentPort.postMessage({ type: 'ready' });
+  // Which runtime this thread really runs in: the harness checks it is its own.
+  parentPort.postMessage({ type: 'ready', runtime: currentRuntime() });
 } catch (error) {
-  parentPort.postMessage({ type: 'error', message: `${role} failed to open: ${error?.stack ?? error}` });
+  parentPort.postMessage({ type: 'error', opening: true, message: `${role} failed to open: ${error?.stack ?? error}` });
 }
