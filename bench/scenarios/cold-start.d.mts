@@ -1,3 +1,4 @@
 export const title: string;
 export function rows(): { scenario: string; impl: string }[];
-export function run(options: { quick: boolean; log: (msg: string) => void }): Promise<unknown[]>;
+export const runtimes: string[];
+export function run(options: { quick: boolean; log: (msg: string) => void; skip?: (row: { scenario: string; impl: string; reason: string }) => void }): Promise<unknown[]>;

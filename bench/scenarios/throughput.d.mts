@@ -17,4 +17,5 @@ export function measureWithOneSet(options: {
   total: number; rounds: number; ringMessages: number; cold?: boolean;
 }): Promise<number[]>;
 export function ringMessagesFor(payloadBytes: number): number;
-export function run(options: { quick: boolean; log: (msg: string) => void }): Promise<unknown[]>;
+export const runtimes: string[];
+export function run(options: { quick: boolean; log: (msg: string) => void; skip?: (row: { scenario: string; impl: string; reason: string }) => void }): Promise<unknown[]>;
