@@ -14,3 +14,4 @@ export function runWorkers(options: {
   peer: URL; kind: string; config: Record<string, unknown>;
   roles: { role: string; ctx: Record<string, unknown> }[]; rounds: Record<string, unknown>[]; timeoutMs: number;
 }): Promise<any[][]>;
+export function checkWorkerRuntimes(ready: readonly { runtime?: { name: string } }[], here: string, what?: string): void;

@@ -39,6 +39,20 @@ export async function unsupportedReason(transport, kind) {
   return module.unsupported?.(kind, runtime) ?? null;
 }
 
+/**
+ * A row labelled Deno or Bun must have been measured there, threads
+ * included: throws unless every worker's 'ready' message says it runs in
+ * `here` (the harness's runtime).
+ */
+export function checkWorkerRuntimes(ready, here, what = 'harness') {
+  const elsewhere = ready.find((m) => m.runtime?.name !== here);
+  if (elsewhere) {
+    throw new BenchError(
+      `a ${what} worker runs in ${RUNTIME_LABEL[elsewhere.runtime?.name] ?? 'an unknown runtime'}, not in ${RUNTIME_LABEL[here]} as its harness does`,
+    );
+  }
+}
+
 /** How many Workers reported each runtime ("deno 2.9.6") since the last call to takeWorkerRuntimes(). */
 const workerRuntimes = new Map();
 /** The runtimes the Workers started since the last call reported, {"deno 2.9.6": count}, and resets the tally. */
@@ -88,13 +102,7 @@ export async function runWorkers({ peer, kind, config, roles, rounds, timeoutMs 
       const key = `${m.runtime?.name} ${m.runtime?.version}`;
       workerRuntimes.set(key, (workerRuntimes.get(key) ?? 0) + 1);
     }
-    // A row labelled Deno or Bun must have been measured there, threads included.
-    const elsewhere = ready.find((m) => m.runtime?.name !== here);
-    if (elsewhere) {
-      throw new BenchError(
-        `a ${peer.pathname.split('/').pop()} worker runs in ${RUNTIME_LABEL[elsewhere.runtime?.name] ?? 'an unknown runtime'}, not in ${RUNTIME_LABEL[here]} as its harness does`,
-      );
-    }
+    checkWorkerRuntimes(ready, here, peer.pathname.split('/').pop());
     const results = [];
     for (let r = 0; r < rounds.length; r++) {
       const replies = workers.map((w) => nextMessage(w, 'result', timeoutMs));

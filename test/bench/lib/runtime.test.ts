@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   RUNTIMES, currentRuntime, locateRuntime, missingRuntimeMessage, moduleRuntimes, parseRuntimes, runtimeCommand,
 } from '../../../bench/lib/runtime.mjs';
-import { BenchError, measureOrSkip } from '../../../bench/lib/harness.mjs';
+import { BenchError, checkWorkerRuntimes, measureOrSkip } from '../../../bench/lib/harness.mjs';
 import * as throughput from '../../../bench/scenarios/throughput.mjs';
 import * as latency from '../../../bench/scenarios/latency.mjs';
 import * as coldStart from '../../../bench/scenarios/cold-start.mjs';
@@ -64,6 +64,16 @@ describe('bench --runtime', () => {
     expect(moduleRuntimes({ nodeOnly: 'Piscina is a Node library' })).toEqual({ runtimes: ['node'], reason: 'Piscina is a Node library' });
     expect(moduleRuntimes({}).runtimes).toEqual(['node']);
     expect(moduleRuntimes({ runtimes: ['node', 'quickjs'] }).runtimes).toEqual(['node']);
+  });
+});
+
+describe("the harness's runtime check", () => {
+  it('refuses rows whose Workers ran in another runtime than the harness', () => {
+    const deno = { runtime: { name: 'deno', version: '2.9.6' } };
+    expect(() => checkWorkerRuntimes([deno, deno], 'deno')).not.toThrow();
+    expect(() => checkWorkerRuntimes([deno, { runtime: { name: 'node', version: '20' } }], 'deno', 'wasmq.mjs'))
+      .toThrow('a wasmq.mjs worker runs in Node, not in Deno as its harness does');
+    expect(() => checkWorkerRuntimes([{}], 'bun')).toThrow(/runs in an unknown runtime, not in Bun/);
   });
 });
 
