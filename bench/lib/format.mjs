@@ -48,11 +48,12 @@ function table(entries, baselineName, withRuntime) {
   return rows.join('\n');
 }
 
-/** The ratio in a side-by-side cell: "baseline", "12.3×" (higher is better) or "12.3× better" (lower is better). */
+/** The ratio in a side-by-side cell: "baseline", "12.3×" (higher is better), or "12.3× better" / "1.15× worse" (lower is better). */
 function shortRatio(e) {
   if (e.ratio === null) return '';
   if (e.baseline) return ' (baseline)';
-  return e.higherIsBetter ? ` (${e.better.toPrecision(3)}×)` : ` (${e.better.toPrecision(3)}× better)`;
+  if (e.higherIsBetter) return ` (${e.better.toPrecision(3)}×)`;
+  return e.better >= 1 ? ` (${e.better.toPrecision(3)}× better)` : ` (${(1 / e.better).toPrecision(3)}× worse)`;
 }
 
 /**

@@ -29,6 +29,7 @@ function runOf(runtime: string, { post, wasmq, spread = 0, p50 }: { post: number
         entries: [
           { scenario: P50, impl: IMPL.postMessage, unit: 'µs', higherIsBetter: false, baseline: true, samples: [100, 100, 100] },
           { scenario: P50, impl: IMPL.wasmq, unit: 'µs', higherIsBetter: false, samples: [p50, p50, p50] },
+          { scenario: P50, impl: IMPL.wasmqInPlaceLatency, unit: 'µs', higherIsBetter: false, samples: [125, 125, 125] },
         ],
       },
     ],
@@ -113,6 +114,7 @@ describe('runs of several runtimes, merged', () => {
     expect(md).toContain(`| ${T64} | ${IMPL.wasmq} | msg/s | 3.00 M (30.0×) | 400 k (2.00×) | 100 k (2.00×) |`);
     expect(md).toContain(`| ${T64} | ${IMPL.ringbuf} |  | – | – | skipped |`);
     expect(md).toContain(`| ${P50} | ${IMPL.wasmq} | µs | 2.00 (50.0× better) | 50.0 (2.00× better) | 90.0 (1.11× better) |`);
+    expect(md).toContain(`| ${P50} | ${IMPL.wasmqInPlaceLatency} | µs | 125 (1.25× worse) | 125 (1.25× worse) | 125 (1.25× worse) |`);
     expect(md).toContain(`| ${T64} | Deno | ${IMPL.wasmq} | 400 k | msg/s | 2.00× |`);
     expect(md).toContain(`- Skipped in Bun: ${T64}, ${IMPL.ringbuf}: no ringbuf here`);
     expect(md).toContain('- Not run in Deno, Bun: Node only: Piscina');
