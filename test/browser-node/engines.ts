@@ -125,6 +125,20 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Process groups of running drivers: ended on exit too, since they run detached. */
+const driverGroups = new Set<number>();
+function endGroup(pid: number): void {
+  driverGroups.delete(pid);
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+}
+process.on('exit', () => {
+  for (const pid of [...driverGroups]) endGroup(pid);
+});
+
 /** A WebDriver (W3C, HTTP) session with MiniBrowser, the driver started under xvfb-run. */
 export class WebKitSession {
   private constructor(
@@ -152,18 +166,13 @@ export class WebKitSession {
       env: sharedArrayBuffer ? { ...process.env, JSC_useSharedArrayBuffer: '1' } : process.env,
       detached: true,
     });
+    driverGroups.add(driver.pid!);
     let stderr = '';
     driver.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
     const base = `http://127.0.0.1:${port}`;
-    const kill = () => {
-      try {
-        process.kill(-driver.pid!, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
-    };
+    const kill = () => endGroup(driver.pid!);
     try {
       const readyBy = Date.now() + 20_000;
       for (;;) {
@@ -228,11 +237,7 @@ export class WebKitSession {
 
   async close(): Promise<void> {
     await request(this.base, 'DELETE', `/session/${this.sessionId}`, undefined, 10_000).catch(() => {});
-    try {
-      process.kill(-this.driver.pid!, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
+    endGroup(this.driver.pid!);
   }
 }
 
