@@ -24,7 +24,7 @@ else if (!chromium) console.error(missingChromiumMessage());
  * WASMQ_SKIP_BROWSER=1 it is left out, loudly.
  */
 function browserProject() {
-  if (browserSkipped()) return [];
+  if (browserSkipped() || !selectedEngines().some((e) => e.id === 'chromium')) return [];
   if (!chromium) {
     return [
       {
