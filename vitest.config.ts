@@ -3,6 +3,8 @@ import { playwright } from '@vitest/browser-playwright';
 import {
   CHROMIUM_ARGS, browserSkipped, findChromium, missingChromiumMessage, skippedBrowserWarning,
 } from './test/browser-node/chromium.ts';
+import { engineProvider } from './test/browser-node/engine-provider.ts';
+import { engineById, findEngine, missingEngineMessage, selectedEngines } from './test/browser-node/engines.ts';
 
 /** Shared memory exists only on cross-origin-isolated pages: every page the browser suite serves sends these. */
 const ISOLATION_HEADERS = {
@@ -22,7 +24,7 @@ else if (!chromium) console.error(missingChromiumMessage());
  * WASMQ_SKIP_BROWSER=1 it is left out, loudly.
  */
 function browserProject() {
-  if (browserSkipped()) return [];
+  if (browserSkipped() || !selectedEngines().some((e) => e.id === 'chromium')) return [];
   if (!chromium) {
     return [
       {
@@ -59,6 +61,53 @@ function browserProject() {
   ];
 }
 
+/**
+ * The same browser suite in Firefox or WebKit (project `browser-firefox`,
+ * `browser-webkit`), after Chromium's (one engine at a time: the thread tests
+ * use both cores). Driven by engine-provider.ts. A missing engine is replaced
+ * by one failing check that prints the install command; WASMQ_BROWSERS
+ * (e.g. `chromium,firefox`) narrows the engines on purpose.
+ */
+function otherEngineProject(id: 'firefox' | 'webkit', order: number) {
+  const engine = engineById(id);
+  if (!selectedEngines().includes(engine)) return [];
+  const name = `browser-${id}`;
+  if (!findEngine(engine)) {
+    console.error(missingEngineMessage(engine));
+    return [
+      {
+        test: {
+          name,
+          include: ['test/browser-node/engine-required.check.ts'],
+          environment: 'node',
+          env: { WASMQ_REQUIRED_ENGINE: id },
+          sequence: { groupOrder: order },
+        },
+      },
+    ];
+  }
+  return [
+    {
+      server: { headers: ISOLATION_HEADERS },
+      test: {
+        name,
+        include: ['test/browser/**/*.test.ts'],
+        testTimeout: 60_000,
+        hookTimeout: 30_000,
+        fileParallelism: false,
+        sequence: { groupOrder: order },
+        browser: {
+          enabled: true,
+          headless: true,
+          screenshotFailures: false,
+          provider: engineProvider(id),
+          instances: [{ browser: id }],
+        },
+      },
+    },
+  ];
+}
+
 // Node suite. Tests that start worker_threads point them at built files in
 // dist/ (vitest does not transform worker entry files), so `npm test` builds first.
 export default defineConfig({
@@ -81,6 +130,8 @@ export default defineConfig({
         },
       },
       ...browserProject(),
+      ...otherEngineProject('firefox', 2),
+      ...otherEngineProject('webkit', 3),
     ],
   },
 });

@@ -45,13 +45,17 @@ function probe(fn: () => void): boolean {
   }
 }
 const sharedProbe = () => new Uint8Array(new SharedArrayBuffer(8));
-/** @internal Node: true. Chromium, Firefox: false ("must not be shared"). */
-export const canEncodeIntoShared =
-  typeof SharedArrayBuffer !== 'undefined' && probe(() => encoder.encodeInto('a', sharedProbe()));
-/** @internal Node: true. Chromium, Firefox: false. */
-export const canDecodeShared =
-  typeof SharedArrayBuffer !== 'undefined' && probe(() => decoder.decode(sharedProbe()));
-
+/**
+ * @internal Whether this engine's TextEncoder.encodeInto and TextDecoder.decode
+ * accept views of shared memory, probed once (Node, WebKit: yes; Chromium,
+ * Firefox: no, "must not be shared"). Where they do not, the codecs copy
+ * through private memory. Tests set these to false to force that copying
+ * path in an engine that has the feature.
+ */
+export const sharedViews = {
+  encodeInto: typeof SharedArrayBuffer !== 'undefined' && probe(() => encoder.encodeInto('a', sharedProbe())),
+  decode: typeof SharedArrayBuffer !== 'undefined' && probe(() => decoder.decode(sharedProbe())),
+};
 
 /** @internal */
 export const bytesCodec: WireCodec<Uint8Array> = {
@@ -92,7 +96,7 @@ export const stringCodec: WireCodec<string> = {
   encodeInto(value, view) {
     checkString(value);
     // UTF-8 needs at most 3 bytes per UTF-16 unit, so this always fits.
-    if (canEncodeIntoShared && value.length * 3 <= view.length) {
+    if (sharedViews.encodeInto && value.length * 3 <= view.length) {
       return encoder.encodeInto(value, view).written;
     }
     const bytes = encoder.encode(value);
@@ -105,7 +109,7 @@ export const stringCodec: WireCodec<string> = {
   },
   decodeAt(memory, offset, len) {
     return decoder.decode(
-      canDecodeShared ? memory.subarray(offset, offset + len) : memory.slice(offset, offset + len),
+      sharedViews.decode ? memory.subarray(offset, offset + len) : memory.slice(offset, offset + len),
     );
   },
   decode(bytes) {

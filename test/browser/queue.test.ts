@@ -1,4 +1,4 @@
-// The queue between real module Web Workers in Chromium, and on a browser
+// The queue between real module Web Workers in each browser engine, and on a browser
 // main thread that may never block (popAsync / pushAsync only).
 import { describe, expect, test } from 'vitest';
 import { attachQueue, createQueue, QueueClosedError, TimeoutError, type QueueHandle } from '../../ts/index.js';

@@ -2,7 +2,7 @@
 // task queue (idle workers take tasks themselves), one async loop takes
 // results off the result queue without blocking this thread, and abort,
 // close and stats act on both.
-import { canDecodeShared } from '../codecs.js';
+import { sharedViews } from '../codecs.js';
 import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, QueueClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
@@ -229,14 +229,14 @@ export class Pool<I = unknown, O = unknown> {
   }
 
   #drainResults(): void {
-    if (canDecodeShared) {
+    if (sharedViews.decode) {
       // In place: every result there is, with one take and one release per
       // batch, each decoded straight from shared memory (the decoder copies
       // what it keeps: serialize.ts's copyBuffers).
       while (this.#results.tryDrain(this.#onResultAt) > 0);
       return;
     }
-    // Browsers cannot decode text from shared memory: copy each result out first.
+    // This engine cannot decode text from shared memory: copy each result out first.
     const buffer = this.#resultBuffer;
     for (;;) {
       const n = this.#results.tryPopInto(buffer);

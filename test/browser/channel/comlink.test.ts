@@ -1,4 +1,4 @@
-// Comlink over SharedChannel in Chromium: between the page and a module Web
+// Comlink over SharedChannel in each browser engine: between the page and a module Web
 // Worker, and with both ports on the (never-blocking) main thread.
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Comlink from 'comlink';

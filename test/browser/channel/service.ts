@@ -1,4 +1,4 @@
-// The Comlink service the Chromium channel tests expose: in a module Web
+// The Comlink service the browser channel tests expose: in a module Web
 // Worker (comlink-service.worker.ts) and on the page's own thread.
 import * as Comlink from 'comlink';
 

@@ -1,4 +1,4 @@
-// The pool with module Web Workers in Chromium: the main thread never blocks,
+// The pool with module Web Workers in each browser engine: the main thread never blocks,
 // and a Web Worker's death (which browsers do not report) is noticed through
 // the Web Lock each worker holds for life.
 import { afterEach, describe, expect, it } from 'vitest';
