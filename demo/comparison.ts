@@ -163,7 +163,8 @@ export async function runComparison(settings: Settings, listener: Listener): Pro
       // A consumer that fails would leave the round waiting forever: fail the run instead.
       Promise.all(idle).catch((e: unknown) => (failure = e));
       for (;;) {
-        await sleep(sentTotal === undefined ? TICK_MS : 1);
+        // Wake at endAt at the latest: a tick that overran it would count idle time into the round and understate its rate.
+        await sleep(sentTotal === undefined ? Math.max(1, Math.min(TICK_MS, endAt - sharedNow())) : 1);
         if (failure !== undefined) throw failure;
         progress();
         if (sentTotal !== undefined && round.messages >= sentTotal) break;
