@@ -430,8 +430,9 @@ export async function openEnginePage(engine, url, executable, { timeoutMs = CALL
   };
   try {
     await handle.goto(url);
-    if (!(await evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function'))) {
-      throw new Error(`the page is not cross-origin isolated in ${engine.name}, or has no SharedArrayBuffer`);
+    const state = await evaluate(() => ({ href: location.href, isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer === 'function' }));
+    if (!state.isolated || !state.sab) {
+      throw new Error(`the page ${state.href} in ${engine.name}: crossOriginIsolated ${state.isolated}, SharedArrayBuffer ${state.sab ? 'present' : 'absent'}`);
     }
   } catch (error) {
     await handle.close();

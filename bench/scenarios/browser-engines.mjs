@@ -65,15 +65,19 @@ function startDemoServer() {
   };
   return new Promise((resolve, reject) => {
     let output = '';
+    let timer;
     const onData = (chunk) => {
       output += chunk.toString();
       const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0];
-      if (url) resolve({ url, stop });
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, stop, alive: () => child.exitCode === null && child.signalCode === null });
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`demo server exited (${code}) before printing its URL:\n${output}`)));
-    setTimeout(() => {
+    timer = setTimeout(() => {
       stop();
       reject(new Error(`demo server printed no URL within 30 s:\n${output}`));
     }, 30_000).unref();
@@ -112,6 +116,8 @@ export async function run({ quick, log, engines = ENGINES }) {
     for (const { engine, executable } of present) {
       let page;
       try {
+        // A dead server would leave the engine on about:blank (WebKit reports no load error).
+        if (!server.alive()) throw new Error('the demo server exited during the run');
         page = await openEnginePage(engine, server.url, executable);
         if (!(await page.evaluate(() => typeof window.wasmqDemo?.run === 'function'))) {
           throw new Error('the demo page has no window.wasmqDemo.run (an old demo/app.ts?)');
