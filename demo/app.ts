@@ -148,3 +148,28 @@ if (!crossOriginIsolated) {
   status.textContent = 'Pick a set-up and press Start.';
 }
 redraw();
+
+/**
+ * For programs driving the page (bench/scenarios/browser-engines.mjs): runs a
+ * comparison with the given settings, without the form or the charts, and
+ * resolves with every finished round (its transport and rate, messages/s).
+ */
+(window as unknown as { wasmqDemo: unknown }).wasmqDemo = {
+  async run(settings: Settings): Promise<{ rounds: Pick<Round, 'transport' | 'messages' | 'rate' | 'start' | 'end'>[]; summary: Summary }> {
+    if (running) throw new Error('a comparison is already running on the page');
+    const done: Round[] = [];
+    running = true;
+    try {
+      const summary = await runComparison(settings, {
+        onRound(round, finished) {
+          if (finished) done.push(round);
+        },
+        shouldStop: () => false,
+      });
+      const rounds = done.map(({ transport, messages, rate, start, end }) => ({ transport, messages, rate, start, end }));
+      return { rounds, summary };
+    } finally {
+      running = false;
+    }
+  },
+};

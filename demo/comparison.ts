@@ -12,6 +12,10 @@ export interface Settings {
   consumers: number;
   messageBytes: number;
   durationMs: number;
+  /** Stop after this many rounds of each transport (default: only durationMs ends the run). */
+  rounds?: number;
+  /** How long producers send in one round (default ROUND_MS). */
+  roundMs?: number;
 }
 
 /** One round of one transport; `rate` and latencies so far while it runs. */
@@ -126,7 +130,9 @@ export async function runComparison(settings: Settings, listener: Listener): Pro
     };
     const zero = new Float64Array(readTotals(stats, 'wasmq', C).histogram.length);
 
-    for (let n = 0; sharedNow() - origin < settings.durationMs && !listener.shouldStop(); n++) {
+    const maxRounds = settings.rounds === undefined ? Infinity : settings.rounds * TRANSPORTS.length;
+    const roundMs = settings.roundMs ?? ROUND_MS;
+    for (let n = 0; n < maxRounds && sharedNow() - origin < settings.durationMs && !listener.shouldStop(); n++) {
       const transport = TRANSPORTS[n % 2];
       const before: Totals = readTotals(stats, transport, C);
       Atomics.store(control, CTRL_ROUND_OVER, 0);
@@ -140,7 +146,7 @@ export async function runComparison(settings: Settings, listener: Listener): Pro
         round.p50 = percentile(before.histogram, now.histogram, 0.5);
         round.p99 = percentile(before.histogram, now.histogram, 0.99);
       };
-      const endAt = start + ROUND_MS;
+      const endAt = start + roundMs;
       const idle = transport === 'wasmq' ? consumers.map((w) => w.next('idle')) : [];
       for (const w of consumers) w.post({ type: 'run', transport, endAt });
       const sent = producers.map((w) => w.next('sent'));
@@ -157,7 +163,8 @@ export async function runComparison(settings: Settings, listener: Listener): Pro
       // A consumer that fails would leave the round waiting forever: fail the run instead.
       Promise.all(idle).catch((e: unknown) => (failure = e));
       for (;;) {
-        await sleep(sentTotal === undefined ? TICK_MS : 1);
+        // Wake at endAt at the latest: a tick that overran it would count idle time into the round and understate its rate.
+        await sleep(sentTotal === undefined ? Math.max(1, Math.min(TICK_MS, endAt - sharedNow())) : 1);
         if (failure !== undefined) throw failure;
         progress();
         if (sentTotal !== undefined && round.messages >= sentTotal) break;

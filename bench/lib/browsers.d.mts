@@ -34,3 +34,16 @@ export function missingDriverMessage(browser: BrowserInfo): Promise<string | und
 export function buildPage(outDir?: string): Promise<string>;
 export function servePage(root: string): Promise<{ url: string; close(): Promise<void> }>;
 export function openBenchPage(browser: BrowserInfo, url: string, executablePath?: string): Promise<BenchSession>;
+export interface EngineInfo {
+  id: string; name: string; install: string; driver: 'playwright' | 'puppeteer-core' | 'webdriver';
+  env?: string; candidates?: string[]; binaries?: { env?: string; label: string; candidates: string[] }[];
+}
+export interface EnginePage {
+  engine: EngineInfo; version: string; errors: string[];
+  evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;
+  close(): Promise<void>;
+}
+export const WEBKIT: EngineInfo;
+export const ENGINES: EngineInfo[];
+export function missingEngineMessage(engine: EngineInfo, found?: { executable?: string | Record<string, string> }): Promise<string | undefined>;
+export function openEnginePage(engine: EngineInfo, url: string, executable: string | Record<string, string>, options?: { timeoutMs?: number }): Promise<EnginePage>;

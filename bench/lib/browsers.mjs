@@ -1,12 +1,15 @@
 // The browser bench's Node side: bundles the page (bench/browser/) with
 // esbuild, serves it cross-origin isolated on 127.0.0.1, and opens it in
 // Chromium (Playwright, the system binary) or Firefox (puppeteer-core over
-// WebDriver BiDi, the system firefox-esr). Plain .mjs: the bench runs on
+// WebDriver BiDi, the system firefox-esr); openEnginePage also opens any page
+// in WebKit (WebKitWebDriver + MiniBrowser under xvfb-run). Plain .mjs: the bench runs on
 // Node 20 without a TypeScript loader, so what test/browser-node/*.ts does
 // for the test suites is repeated here in the little that is needed.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -211,4 +214,229 @@ export async function openBenchPage(browser, url, executablePath = findBrowser(b
     await instance.close();
     throw error;
   }
+}
+
+// ------------------------------------------------------------ any page, three engines
+
+/**
+ * WebKit, as test/browser-node/engines.ts drives it: WebKitGTK's
+ * WebKitWebDriver (classic W3C WebDriver over HTTP) starting MiniBrowser,
+ * under xvfb-run (MiniBrowser needs an X display even when nothing is shown).
+ * Not in BROWSERS: the browser module (scenarios/browser.mjs) runs in
+ * Chromium and Firefox only.
+ */
+export const WEBKIT = {
+  id: 'webkit',
+  name: 'WebKit',
+  binaries: [
+    { env: 'WASMQ_WEBKIT_DRIVER', label: 'WebKitWebDriver', candidates: ['/usr/bin/WebKitWebDriver'] },
+    {
+      env: 'WASMQ_MINIBROWSER',
+      label: 'MiniBrowser',
+      candidates: [
+        '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+        '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+        '/usr/lib/x86_64-linux-gnu/webkitgtk-6.0/MiniBrowser',
+        '/usr/lib/aarch64-linux-gnu/webkitgtk-6.0/MiniBrowser',
+      ],
+    },
+    { label: 'xvfb-run', candidates: ['/usr/bin/xvfb-run'] },
+  ],
+  install: 'apt-get install -y webkit2gtk-driver xvfb',
+  driver: 'webdriver',
+};
+
+/** The three engines, for modules that open any page (scenarios/browser-engines.mjs). */
+export const ENGINES = [...BROWSERS, WEBKIT];
+
+const findBinary = (b) => {
+  const chosen = b.env ? process.env[b.env] : undefined;
+  return chosen ? (existsSync(chosen) ? chosen : undefined) : b.candidates.find((path) => existsSync(path));
+};
+
+/**
+ * What is missing to run `engine`, with the command that installs it;
+ * undefined when it can run. Resolves the engine's executable(s) into
+ * `found.executable` (a path, or WebKit's binaries by label).
+ */
+export async function missingEngineMessage(engine, found = {}) {
+  if (engine.driver !== 'webdriver') {
+    const executable = findBrowser(engine);
+    if (!executable) return missingBrowserMessage(engine);
+    found.executable = executable;
+    return missingDriverMessage(engine);
+  }
+  const binaries = {};
+  const missing = [];
+  for (const b of engine.binaries) {
+    const path = findBinary(b);
+    if (path) binaries[b.label] = path;
+    else missing.push(b.env && process.env[b.env] ? `${b.env}=${process.env[b.env]} does not exist` : `${b.label}: none of ${b.candidates.join(', ')} exists`);
+  }
+  if (missing.length) return `${engine.name} not found (${missing.join('; ')}); install it with \`${engine.install}\``;
+  found.executable = binaries;
+  return undefined;
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Process groups of running WebKit drivers (detached): ended on exit too, so an aborted run leaves no Xvfb behind. */
+const driverGroups = new Set();
+function endGroup(pid) {
+  driverGroups.delete(pid);
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+}
+process.on('exit', () => {
+  for (const pid of [...driverGroups]) endGroup(pid);
+});
+
+async function webdriver(base, method, path, body, timeoutMs = 30_000) {
+  const response = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const { value } = await response.json();
+  if (!response.ok || (value && typeof value === 'object' && value.error)) {
+    throw new Error(`WebDriver ${method} ${path}: ${value?.error}: ${value?.message}`);
+  }
+  return value;
+}
+
+/**
+ * A WebKit page: the driver under xvfb-run in its own process group, with
+ * JSC_useSharedArrayBuffer=1 (stock WebKitGTK gives even cross-origin-isolated
+ * pages no SharedArrayBuffer, WebKit bug 317847; see test/browser-node/engines.ts).
+ */
+async function openWebKit(binaries, timeoutMs) {
+  const port = await freePort();
+  const driver = spawn(binaries['xvfb-run'], ['-a', binaries.WebKitWebDriver, `--port=${port}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, JSC_useSharedArrayBuffer: '1' },
+    detached: true,
+  });
+  driverGroups.add(driver.pid);
+  let stderr = '';
+  driver.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const readyBy = Date.now() + 20_000;
+    for (;;) {
+      if (driver.exitCode !== null) throw new Error(`WebKitWebDriver exited (${driver.exitCode}): ${stderr}`);
+      try {
+        const { value } = await (await fetch(`${base}/status`)).json();
+        if (value?.ready !== false) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > readyBy) throw new Error(`WebKitWebDriver did not answer on ${base} within 20 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { sessionId, capabilities } = await webdriver(base, 'POST', '/session', {
+      capabilities: {
+        alwaysMatch: {
+          browserName: 'MiniBrowser',
+          timeouts: { script: timeoutMs, pageLoad: 60_000 },
+          'webkitgtk:browserOptions': { binary: binaries.MiniBrowser, args: ['--automation'] },
+        },
+      },
+    }, 60_000);
+    const session = `/session/${sessionId}`;
+    return {
+      version: `MiniBrowser (WebKitGTK) ${capabilities?.browserVersion ?? '?'}`,
+      goto: (url) => webdriver(base, 'POST', `${session}/url`, { url }, 60_000),
+      async evaluate(fn, arg) {
+        const script = [
+          'const done = arguments[arguments.length - 1];',
+          `Promise.resolve().then(() => (${fn.toString()})(arguments[0])).then(`,
+          '  (ok) => done({ ok }),',
+          '  (e) => done({ error: String(e && e.message !== undefined ? e.message : e) }));',
+        ].join('\n');
+        const result = await webdriver(base, 'POST', `${session}/execute/async`, { script, args: [arg ?? null] }, timeoutMs + 5_000);
+        if (result.error) throw new Error(result.error);
+        return result.ok;
+      },
+      async close() {
+        await webdriver(base, 'DELETE', session, undefined, 10_000).catch(() => {});
+        endGroup(driver.pid);
+      },
+    };
+  } catch (error) {
+    endGroup(driver.pid);
+    throw error;
+  }
+}
+
+/**
+ * Opens `url` in `engine` (one of ENGINES; `executable` from
+ * missingEngineMessage) and checks the page is cross-origin isolated.
+ * Resolves to { version, errors, evaluate(fn, arg), close() }: evaluate runs
+ * `fn(arg)` in the page and resolves with its awaited, JSON-able result,
+ * failing after `timeoutMs`. In WebKit (classic WebDriver has no events) the
+ * page's errors are not collected.
+ */
+export async function openEnginePage(engine, url, executable, { timeoutMs = CALL_TIMEOUT_MS } = {}) {
+  let handle;
+  if (engine.driver === 'webdriver') {
+    handle = await openWebKit(executable, timeoutMs);
+  } else {
+    const instance = await launch(engine, executable);
+    try {
+      const page = await instance.newPage();
+      handle = {
+        version: `${engine.name} ${await instance.version()}`,
+        page,
+        goto: (to) => page.goto(to),
+        evaluate: (fn, arg) => page.evaluate(fn, arg),
+        close: () => instance.close(),
+      };
+    } catch (error) {
+      await instance.close();
+      throw error;
+    }
+  }
+  const errors = [];
+  handle.page?.on('pageerror', (e) => errors.push(String(e?.message ?? e)));
+  handle.page?.on('console', (m) => {
+    // Chromium logs the page's missing /favicon.ico as an error; it is not the page's.
+    if (m.type() === 'error' && !/\/favicon\.ico$/.test(m.location?.()?.url ?? '')) errors.push(m.text());
+  });
+  const evaluate = async (fn, arg) => {
+    let timer;
+    const hung = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from the page within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([handle.evaluate(fn, arg), hung]);
+    } catch (error) {
+      throw new Error(`${engine.name}: ${error.message}${errors.length ? ` (page errors: ${errors.join('; ')})` : ''}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await handle.goto(url);
+    const state = await evaluate(() => ({ href: location.href, isolated: crossOriginIsolated, sab: typeof SharedArrayBuffer === 'function' }));
+    if (!state.isolated || !state.sab) {
+      throw new Error(`the page ${state.href} in ${engine.name}: crossOriginIsolated ${state.isolated}, SharedArrayBuffer ${state.sab ? 'present' : 'absent'}`);
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  return { engine, version: handle.version, errors, evaluate, close: () => handle.close() };
 }

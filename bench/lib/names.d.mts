@@ -5,7 +5,7 @@ export const IMPL: {
   readonly wasmqInPlace: string; readonly wasmqInPlaceLatency: string; readonly wasmqInPlaceSpin: string;
   readonly spin: string; readonly copy: string; readonly comlinkMessage: string; readonly comlinkShared: string;
   readonly browserDrainAsync: string; readonly browserPopAsync: string;
-  readonly postMessageBatchTransfer: string; readonly postMessageBatchClone: string;
+  readonly postMessageBatchTransfer: string; readonly postMessageBatchClone: string; readonly demoPushPop: string;
 };
 export const BATCH: number;
 export function jsRingImpl(batch: number): string;
@@ -17,3 +17,4 @@ export function coldScenario(bytes: number): string;
 export const COMLINK_CALL: string;
 export const COMLINK_ECHO: string;
 export function browserScenario(browser: string): string;
+export function demoEngineScenario(producers: number, consumers: number, bytes: number, engine: string): string;

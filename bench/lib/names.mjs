@@ -29,6 +29,8 @@ export const IMPL = {
   browserPopAsync: 'wasmq popAsync (one message per await)',
   postMessageBatchTransfer: `postMessage, ${BATCH} records per message, transferred`,
   postMessageBatchClone: `postMessage, ${BATCH} records per message, cloned`,
+  // The demo in every browser engine (scenarios/browser-engines.mjs): the demo's own workers.
+  demoPushPop: 'wasmq push/pop, blocking (the demo\'s workers)',
 };
 
 export const sizeLabel = (bytes) => (bytes >= 1024 ? `${bytes / 1024} KiB` : `${bytes} B`);
@@ -41,3 +43,6 @@ export const COMLINK_CALL = 'comlink call round trip: add(i, 1)';
 export const COMLINK_ECHO = 'comlink call round trip: echo(record)';
 /** The browser module's scenario, one per browser ('Chromium', 'Firefox'). */
 export const browserScenario = (browser) => `browser main thread ← 2 workers, 64 B (${browser})`;
+/** The browser-engines module's scenario: the demo's comparison between Web Workers, in one engine ('Chromium', 'Firefox', 'WebKit'). */
+export const demoEngineScenario = (producers, consumers, bytes, engine) =>
+  `${throughputScenario(producers, consumers, bytes)}, Web Workers (${engine})`;

@@ -7,6 +7,7 @@ import * as bandwidth from '../../../bench/scenarios/bandwidth.mjs';
 import * as comlink from '../../../bench/scenarios/comlink.mjs';
 import * as coldStart from '../../../bench/scenarios/cold-start.mjs';
 import * as browser from '../../../bench/scenarios/browser.mjs';
+import * as browserEngines from '../../../bench/scenarios/browser-engines.mjs';
 
 /** Every (scenario, impl) figure the targets read, found by evaluating them with a recording lookup. */
 function figuresTargetsRead() {
@@ -19,14 +20,14 @@ function figuresTargetsRead() {
 }
 
 const produced = (quick: boolean) =>
-  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows()].map((r) => `${r.scenario} / ${r.impl}`));
+  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows()].map((r) => `${r.scenario} / ${r.impl}`));
 
 describe('bench names', () => {
   it('gives every implementation its own name', () => {
     const names = Object.values(IMPL);
     expect(new Set(names).size).toBe(names.length);
     expect(jsRingImpl(BATCH)).toBe(IMPL.jsRing);
-    for (const module of [throughput, latency, browser]) {
+    for (const module of [throughput, latency, browser, browserEngines]) {
       const impls = module.transports.map((t) => t.impl);
       expect(new Set(impls).size).toBe(impls.length);
     }
