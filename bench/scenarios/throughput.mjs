@@ -45,7 +45,25 @@ export function runsIn(transport, producers, consumers, payloadBytes) {
   return transport.cells ? transport.cells(producers, consumers, payloadBytes) : true;
 }
 
+/**
+ * The cells to run, optionally narrowed by WASMQ_BENCH_CELLS (scenario names,
+ * comma-separated, e.g. "1P1C 64 B,2P2C 64 B"): an environment variable, so
+ * that --runtime's child processes on Deno and Bun get the same narrowing.
+ */
 export function plan(quick) {
+  const full = fullPlan(quick);
+  const only = globalThis.process?.env?.WASMQ_BENCH_CELLS;
+  if (!only) return full;
+  const wanted = only.split(',').map((name) => name.trim());
+  const cells = full.cells.filter(([p, c, bytes]) => wanted.includes(throughputScenario(p, c, bytes)));
+  if (cells.length !== wanted.length) {
+    const known = full.cells.map(([p, c, bytes]) => throughputScenario(p, c, bytes));
+    throw new Error(`WASMQ_BENCH_CELLS names ${JSON.stringify(only)}; the cells of this run are: ${known.join(', ')}`);
+  }
+  return { ...full, cells };
+}
+
+function fullPlan(quick) {
   if (quick) {
     return {
       cells: [[1, 1, 8], [1, 1, 64], [1, 1, 1024], [2, 2, 64], [4, 4, 64]],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureThroughput, measureWithOneSet, runsIn, transports } from '../../../bench/scenarios/throughput.mjs';
+import { measureThroughput, measureWithOneSet, plan, runsIn, transports } from '../../../bench/scenarios/throughput.mjs';
 import { IMPL } from '../../../bench/lib/names.mjs';
 
 // Every transport the bench measures must deliver each message exactly once
@@ -32,6 +32,20 @@ describe('throughput harness', () => {
     await expect(
       measureWithOneSet({ transport: lossy, producers: 1, consumers: 1, payloadBytes: 8, total: 100, rounds: 0, ringMessages: 16, cold: true }),
     ).rejects.toThrow(/lossy 1P1C 8 B delivered 99 messages/);
+  });
+
+  it('narrows its cells to WASMQ_BENCH_CELLS, and names the cells there are when one is unknown', () => {
+    const before = process.env.WASMQ_BENCH_CELLS;
+    try {
+      process.env.WASMQ_BENCH_CELLS = '1P1C 64 B, 2P2C 64 B';
+      expect(plan(false).cells).toEqual([[1, 1, 64], [2, 2, 64]]);
+      process.env.WASMQ_BENCH_CELLS = '1P1C 65 B';
+      expect(() => plan(true)).toThrow(/WASMQ_BENCH_CELLS names "1P1C 65 B"; the cells of this run are: 1P1C 8 B, 1P1C 64 B/);
+    } finally {
+      if (before === undefined) delete process.env.WASMQ_BENCH_CELLS;
+      else process.env.WASMQ_BENCH_CELLS = before;
+    }
+    expect(plan(false).cells).toHaveLength(9);
   });
 
   it('runs each in-place row only in the cells it is meant for', () => {
