@@ -219,7 +219,8 @@ export async function openBenchPage(browser, url, executablePath = findBrowser(b
 // ------------------------------------------------------------ any page, three engines
 
 /**
- * WebKit, as test/browser-node/engines.ts drives it: WebKitGTK's
+ * WebKit, as test/browser-node/engines.ts drives it (and where it takes its
+ * binaries' locations and install command from): WebKitGTK's
  * WebKitWebDriver (classic W3C WebDriver over HTTP) starting MiniBrowser,
  * under xvfb-run (MiniBrowser needs an X display even when nothing is shown).
  * Not in BROWSERS: the browser module (scenarios/browser.mjs) runs in

@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { browserSkipped, findChromium, SKIP_BROWSER_ENV } from './chromium.js';
+import { WEBKIT } from '../../bench/lib/browsers.mjs';
 
 export type EngineId = 'chromium' | 'firefox' | 'webkit';
 
@@ -38,25 +39,8 @@ export const ENGINES: Engine[] = [
     binaries: [{ env: 'WASMQ_FIREFOX', label: 'firefox', candidates: ['/usr/bin/firefox-esr', '/usr/bin/firefox'] }],
     install: 'apt-get install -y firefox-esr',
   },
-  {
-    id: 'webkit',
-    name: 'WebKit',
-    binaries: [
-      { env: 'WASMQ_WEBKIT_DRIVER', label: 'WebKitWebDriver', candidates: ['/usr/bin/WebKitWebDriver'] },
-      {
-        env: 'WASMQ_MINIBROWSER',
-        label: 'MiniBrowser',
-        candidates: [
-          '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-          '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-          '/usr/lib/x86_64-linux-gnu/webkitgtk-6.0/MiniBrowser',
-          '/usr/lib/aarch64-linux-gnu/webkitgtk-6.0/MiniBrowser',
-        ],
-      },
-      { label: 'xvfb-run', candidates: ['/usr/bin/xvfb-run'] },
-    ],
-    install: 'apt-get install -y webkit2gtk-driver xvfb',
-  },
+  // Where WebKit's three binaries are looked for is defined once, with the bench's driver.
+  { id: 'webkit', name: WEBKIT.name, binaries: WEBKIT.binaries!, install: WEBKIT.install },
 ];
 
 export function engineById(id: string): Engine {
