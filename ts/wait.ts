@@ -305,12 +305,12 @@ export function holdingEventLoop(): boolean {
 }
 
 /**
- * What an async queue call awaits after it did its work without waiting: a
- * macrotask turn if the thread is holding its event loop, else nothing. The
- * work itself is never deferred, so calls keep their order.
+ * What an async queue call returns once it did its work without waiting:
+ * `value`, after a macrotask turn if the thread is holding its event loop.
+ * The work itself is never deferred, so calls keep their order.
  */
-export function yieldIfHolding(): Promise<void> | undefined {
-  return holdingEventLoop() ? nextTask() : undefined;
+export function afterTurn<T>(value: T): T | Promise<T> {
+  return holdingEventLoop() ? nextTask().then(() => value) : value;
 }
 
 /**

@@ -10,7 +10,7 @@ import { BUSY, CLOSED, MAX_MANY, RECLAIMED, Kernel } from '../kernel/kernel.js';
 import type { WireCodec } from '../codecs.js';
 import { QueueClosedError, TimeoutError } from '../errors.js';
 import { assertCanBlock } from '../environment.js';
-import { parkAsync, yieldIfHolding, waitAsync, waitSync, type ParkOptions, type WakeWord } from '../wait.js';
+import { afterTurn, parkAsync, waitAsync, waitSync, type ParkOptions, type WakeWord } from '../wait.js';
 import { handleOf, type QueueHandle } from './handle.js';
 import type { DrainHandler, DrainOptions, PublishFill, PublishOptions, QueueStats, WaitOptions } from './types.js';
 import { checkFunction, checkSignal, checkTarget, countOf, deadlineOf, lengthOf, optionsOf } from './checks.js';
@@ -121,7 +121,7 @@ export class Queue<T = Uint8Array> {
     const { timeoutMs, signal } = options;
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'pushAsync');
-    if (this.tryPush(value)) return yieldIfHolding();
+    if (this.tryPush(value)) return afterTurn(undefined);
     const bytes = this.#codec.encode(value);
     await this.#retryAsync('pushAsync', this.#k.notFull, () => this.#t.pushOnce(bytes), deadline, timeoutMs, signal);
   }
@@ -221,11 +221,7 @@ export class Queue<T = Uint8Array> {
     const deadline = deadlineOf(timeoutMs, 'popAsync');
     const t = this.#t;
     const first = t.popOnce(this.#codec);
-    if (first !== NONE) {
-      const turn = yieldIfHolding();
-      if (turn) await turn;
-      return valueOrDrained(first);
-    }
+    if (first !== NONE) return afterTurn(valueOrDrained(first));
     let value: Attempt<T> = NONE;
     const attempt = () => took((value = t.popOnce(this.#codec)));
     await this.#retryAsync('popAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
@@ -246,11 +242,7 @@ export class Queue<T = Uint8Array> {
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'popBatchAsync');
     let out = this.popBatch(max);
-    if (out.length > 0 || max === 0) {
-      const turn = yieldIfHolding();
-      if (turn) await turn;
-      return out;
-    }
+    if (out.length > 0 || max === 0) return afterTurn(out);
     const t = this.#t;
     const attempt = () => {
       out = this.popBatch(max);
@@ -299,13 +291,9 @@ export class Queue<T = Uint8Array> {
     const t = this.#t;
     const m = countOf(max, MAX_MANY, 'drainAsync', 'max');
     let n = drainOnce(t, handler, m);
-    if (n !== 0) {
-      const turn = yieldIfHolding();
-      if (turn) await turn;
-    } else {
-      const attempt = () => (n = drainOnce(t, handler, m)) !== 0;
-      await this.#retryAsync('drainAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
-    }
+    if (n !== 0) return afterTurn(n < 0 ? 0 : n);
+    const attempt = () => (n = drainOnce(t, handler, m)) !== 0;
+    await this.#retryAsync('drainAsync', this.#k.notEmpty, attempt, deadline, timeoutMs, signal);
     return n < 0 ? 0 : n;
   }
 
@@ -351,7 +339,7 @@ export class Queue<T = Uint8Array> {
     const t = this.#t;
     fill = checked;
     let done = publishOnce(t, len, fill, total, 0);
-    if (done === total) return yieldIfHolding();
+    if (done === total) return afterTurn(undefined);
     const attempt = () => (done += publishOnce(t, len, fill, total - done, done)) === total;
     try {
       await this.#retryAsync('publishAsync', this.#k.notFull, attempt, deadline, timeoutMs, signal);
