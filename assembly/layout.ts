@@ -18,8 +18,11 @@
 
 /** 'WSMQ' in little-endian: the first word of every queue memory. */
 export const MAGIC: u32 = 0x514d5357;
-/** Bumped whenever anything in this file changes meaning. */
-export const LAYOUT_VERSION: u32 = 1;
+/** Bumped whenever anything in this file, or the cell protocol it describes,
+ *  changes meaning: threads of two wasmq versions share a queue only when
+ *  this matches (a breaking change; see the README's versions section).
+ *  2: in-place batches (one CAS publishes a batch; STATE_WITHDRAWN; MAX_MANY). */
+export const LAYOUT_VERSION: u32 = 2;
 /** Cache-line pair: the unit that hot words are padded to. */
 export const LINE_BYTES: u32 = 128;
 

@@ -2,10 +2,12 @@
 // require(esm)), so classes, instanceof and queues agree between the two.
 import esmOnly = require('./esm-only.cjs');
 
-let wasmq: typeof import('./index.js');
+// The first require loads (or fails, then says why); the import below takes
+// the cached module, and gives the .d.cts every export, types included.
 try {
-  wasmq = require('./index.js');
+  require('./index.js');
 } catch (error) {
   throw esmOnly(error, 'wasmq');
 }
+import wasmq = require('./index.js');
 export = wasmq;

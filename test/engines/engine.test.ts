@@ -3,6 +3,7 @@
 // it starts really run in that engine, not in a Node that vitest forked.
 import { describe, expect, it } from 'vitest';
 import { Worker as NodeWorker } from 'node:worker_threads';
+import { execFileSync } from 'node:child_process';
 import { startThread, webWorkers } from '../thread.js';
 
 type Engine = 'node' | 'deno' | 'bun';
@@ -51,3 +52,26 @@ describe(`the engine is ${expected}`, () => {
     expect(there).toBe(expected);
   });
 });
+
+// scripts/node-matrix.mjs sets WASMQ_EXPECT_NODE to the version it runs the
+// suite on: the test process and its threads must be that Node, not the
+// machine's (registered only then; the other runs have nothing to compare).
+const expectedNode = process.env.WASMQ_EXPECT_NODE;
+if (expectedNode) {
+  describe(`the Node version is ${expectedNode}`, () => {
+    it('runs the test process', () => {
+      expect(process.version).toBe(expectedNode);
+    });
+
+    it('runs its worker_threads Workers and the node a test spawns', async () => {
+      const w = new NodeWorker(`require('node:worker_threads').parentPort.postMessage(process.version);`, { eval: true });
+      const there = await new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      });
+      await w.terminate();
+      expect(there).toBe(expectedNode);
+      expect(execFileSync('node', ['--version'], { encoding: 'utf8' }).trim()).toBe(expectedNode);
+    });
+  });
+}

@@ -1,5 +1,6 @@
 // The TypeScript layout is generated from assembly/layout.ts; check it against the Wasm module's own globals.
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import * as layout from '../../dist/kernel/layout.js';
 import { kernelModule } from '../../dist/kernel/module.js';
 
@@ -24,5 +25,23 @@ describe('shared-memory layout', () => {
     expect(lines).not.toContain(0); // not on the header line either
     expect(layout.OFF_TAIL % 8).toBe(0); // u64 atomics need 8-byte alignment
     expect(layout.OFF_LEASES + layout.MAX_SCRATCH_AREAS / 8).toBeLessThanOrEqual(layout.FIXED_HEADER_BYTES);
+  });
+
+  // Threads of two wasmq versions share a queue when their LAYOUT_VERSION
+  // matches, so no constant may change meaning under the same version. This
+  // pins every constant (names and values) to its version: a change fails
+  // here until LAYOUT_VERSION is bumped and the new fingerprint recorded
+  // (and the CHANGELOG says the layout changed, a breaking change).
+  it('the layout constants are exactly those recorded for this LAYOUT_VERSION', () => {
+    const recorded: Record<number, string> = { 2: '940a3ef2d2418a69' };
+    const constants = Object.entries(layout)
+      .filter(([name]) => name !== 'LAYOUT_VERSION')
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const fingerprint = createHash('sha256').update(JSON.stringify(constants)).digest('hex').slice(0, 16);
+    expect(recorded[layout.LAYOUT_VERSION], `no fingerprint recorded for layout version ${layout.LAYOUT_VERSION}`).toBeDefined();
+    expect(
+      fingerprint,
+      `assembly/layout.ts changed under layout version ${layout.LAYOUT_VERSION}: bump LAYOUT_VERSION, then record ${fingerprint} for it`,
+    ).toBe(recorded[layout.LAYOUT_VERSION]);
   });
 });

@@ -1,7 +1,7 @@
 // attachQueue refuses anything that is not a live wasmq queue, clearly, and never damages one.
 import { describe, expect, it } from 'vitest';
 import { attachQueue, createQueue } from '../../dist/index.js';
-import { MAGIC, OFF_CAPACITY, OFF_MAGIC, OFF_VERSION } from '../../dist/kernel/layout.js';
+import { LAYOUT_VERSION, MAGIC, OFF_CAPACITY, OFF_MAGIC, OFF_VERSION } from '../../dist/kernel/layout.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 
@@ -14,7 +14,7 @@ describe('attachQueue with forged, truncated or foreign handles', () => {
 
   it('rejects a handle of another layout version', () => {
     const q = createQueue();
-    expect(() => attachQueue({ ...q.handle, version: 99 })).toThrow(/layout version 1, but the handle is of version 99/);
+    expect(() => attachQueue({ ...q.handle, version: 99 })).toThrow(`this wasmq reads layout version ${LAYOUT_VERSION}, but the handle is of version 99`);
   });
 
   it('rejects a handle whose memory or module is missing or of the wrong kind', () => {
@@ -41,7 +41,7 @@ describe('attachQueue with forged, truncated or foreign handles', () => {
 
     u32[OFF_VERSION >> 2] = 7;
     expect(() => attachQueue(q.handle)).toThrow(/queue memory is of version 7/);
-    u32[OFF_VERSION >> 2] = 1;
+    u32[OFF_VERSION >> 2] = LAYOUT_VERSION;
 
     const cap = u32[OFF_CAPACITY >> 2];
     u32[OFF_CAPACITY >> 2] = 1000; // not a power of two

@@ -1,10 +1,11 @@
 // require('wasmq/pool'): the same module instance that import('wasmq/pool') gives.
 import esmOnly = require('../esm-only.cjs');
 
-let pool: typeof import('./index.js');
+// As in ../require.cts: load or say why, then re-export the cached module.
 try {
-  pool = require('./index.js');
+  require('./index.js');
 } catch (error) {
   throw esmOnly(error, 'wasmq/pool');
 }
+import pool = require('./index.js');
 export = pool;
