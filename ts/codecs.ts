@@ -7,13 +7,55 @@
 // once, and the fallback copies through private memory.
 import { describeValue, messageOf, CodecError } from './errors.js';
 
-/** A user codec: any value ⇄ bytes. */
+/**
+ * A user codec: any value ⇄ bytes, passed as the `codec` option of
+ * {@link createQueue} (and again to {@link attachQueue} on every other thread).
+ * Whatever either method throws reaches the caller wrapped in a
+ * {@link CodecError} (the original is its `cause`).
+ *
+ * @typeParam T - The queue's value type.
+ *
+ * @example
+ * ```ts
+ * import { createQueue, type Codec } from 'wasmq';
+ *
+ * const float64s: Codec<Float64Array> = {
+ *   encode: (value) => new Uint8Array(value.buffer, value.byteOffset, value.byteLength),
+ *   decode: (bytes) => new Float64Array(bytes.slice().buffer),
+ * };
+ * const queue = createQueue({ codec: float64s });
+ * queue.push(new Float64Array([1.5, 2.5]));
+ * ```
+ */
 export interface Codec<T> {
+  /**
+   * Encodes `value` into bytes. Must return a Uint8Array (else CodecError).
+   * A waiting push (push, pushAsync) holds on to them until the message is in
+   * the queue, so do not return a view of a buffer that is reused.
+   */
   encode(value: T): Uint8Array;
+  /**
+   * Decodes one message. `bytes` is a private copy (not shared memory) that
+   * the result may keep.
+   */
   decode(bytes: Uint8Array): T;
 }
 
-/** The built-in codec names; 'bytes' carries Uint8Array values as they are. */
+/**
+ * The built-in codec names: 'bytes' carries Uint8Array values as they are,
+ * 'string' strings as UTF-8, 'json' anything `JSON.stringify` can encode
+ * (a value it cannot throws a TypeError; a message that is not JSON pops as
+ * a {@link CodecError}).
+ *
+ * @example
+ * ```ts
+ * import { createQueue, type CodecName } from 'wasmq';
+ *
+ * const codec: CodecName = 'json';
+ * const queue = createQueue({ codec });
+ * console.log(queue.handle.codec); // 'json'
+ * ```
+ */
 export type CodecName = 'bytes' | 'string' | 'json';
 
 /** @internal How a queue moves values of type T in and out of shared memory. */

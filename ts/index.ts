@@ -1,4 +1,18 @@
-// wasmq: a lock-free MPMC message queue in shared WebAssembly memory.
+/**
+ * wasmq: a lock-free MPMC (multi-producer, multi-consumer) message queue in
+ * shared WebAssembly memory, for JavaScript threads (Node worker_threads, Web
+ * Workers, Deno, Bun) to pass messages without postMessage.
+ *
+ * Make a queue with {@link createQueue}, post its {@link Queue.handle} to a
+ * worker, and {@link attachQueue} it there. {@link SharedChannel} is a
+ * MessageChannel over two such queues, so MessagePort code (Comlink) runs on
+ * shared memory. The worker pool is the `wasmq/pool` entry point.
+ *
+ * Shared memory needs `SharedArrayBuffer`: in browsers, a cross-origin
+ * isolated page.
+ *
+ * @module wasmq
+ */
 export { createQueue, attachQueue } from './queue/create.js';
 export { Queue } from './queue/queue.js';
 export type { WaitOptions, QueueStats, DrainOptions, PublishOptions, PublishFill, DrainHandler } from './queue/types.js';
@@ -7,4 +21,4 @@ export type { QueueOptions } from './queue/options.js';
 export type { Codec, CodecName } from './codecs.js';
 export { QueueClosedError, TimeoutError, CodecError } from './errors.js';
 export { SharedChannel, attachPort } from './channel/index.js';
-export type { SharedPort, SharedPortHandle, SharedChannelOptions } from './channel/index.js';
+export type { SharedPort, SharedPortHandle, SharedChannelOptions, SharedPortHandler } from './channel/index.js';

@@ -4,9 +4,25 @@ import type { QueueHandle } from '../queue/handle.js';
 
 export const PORT_HANDLE_VERSION = 1;
 
-/** Post it (with the port's `transfer` list) to another thread and pass it to attachPort there. */
+/**
+ * The structured-cloneable description of one end of a {@link SharedChannel}
+ * ({@link SharedPort.handle}). Post it with the port's `transfer` list to
+ * another thread and pass it to {@link attachPort} there.
+ *
+ * @example
+ * ```ts
+ * import { SharedChannel, type SharedPortHandle } from 'wasmq';
+ *
+ * declare const worker: Worker;
+ * const channel = new SharedChannel();
+ * const handle: SharedPortHandle = channel.port2.handle;
+ * worker.postMessage(handle, channel.port2.transfer);
+ * ```
+ */
 export interface SharedPortHandle {
+  /** Always `'wasmq.port'`: tells a port handle from other messages. */
   readonly kind: 'wasmq.port';
+  /** The port handle format version; {@link attachPort} refuses another. */
   readonly version: number;
   /** The queue this end reads. */
   readonly inbound: QueueHandle;

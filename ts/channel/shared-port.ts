@@ -21,7 +21,21 @@ import { Sender } from './sender.js';
 import { deserialize, needsPlatformClone, serialize } from '../serialize.js';
 import { TransferLane, type LaneMessage } from './transfer-lane.js';
 
-type Handler = ((this: SharedPort, event: MessageEvent) => unknown) | null;
+/**
+ * The type of {@link SharedPort.onmessage} and
+ * {@link SharedPort.onmessageerror}: an event handler called with the port as
+ * `this`, or null for none.
+ *
+ * @example
+ * ```ts
+ * import type { SharedPortHandler } from 'wasmq';
+ *
+ * const logData: SharedPortHandler = function (event) {
+ *   console.log('received', event.data);
+ * };
+ * ```
+ */
+export type SharedPortHandler = ((this: SharedPort, event: MessageEvent) => unknown) | null;
 
 /** The queues a port works on, attached on first use. */
 /** @internal */
@@ -56,6 +70,30 @@ function transferListOf(option: unknown): Transferable[] {
   throw new TypeError('postMessage transfer must be an array of transferables, or { transfer: [...] }');
 }
 
+/**
+ * One end of a {@link SharedChannel}, with the MessagePort surface that
+ * Comlink's Endpoint needs: postMessage(value, transfer?),
+ * add/removeEventListener('message'), onmessage, start(), close(), and the
+ * 'messageerror' and 'close' events. Get one from a SharedChannel, or from
+ * {@link attachPort} on another thread.
+ *
+ * As on a MessagePort: messages wait (in the shared queue) until the port is
+ * started, by start() or by setting onmessage (addEventListener alone does
+ * not start it); a started, open port keeps a Node thread alive, an
+ * unstarted or closed one does not.
+ *
+ * @example
+ * ```ts
+ * import { attachPort, type SharedPortHandle } from 'wasmq';
+ * import { parentPort } from 'node:worker_threads';
+ *
+ * parentPort!.once('message', (handle: SharedPortHandle) => {
+ *   const port = attachPort(handle);
+ *   port.addEventListener('message', (event) => port.postMessage((event as MessageEvent).data));
+ *   port.start();
+ * });
+ * ```
+ */
 export class SharedPort extends EventTarget {
   /** Post it to another thread, with `transfer`: worker.postMessage(port.handle, port.transfer). */
   readonly handle: SharedPortHandle;
@@ -67,8 +105,8 @@ export class SharedPort extends EventTarget {
   #sender: Sender | undefined;
   #receiver: Receiver | undefined;
   #closed = false;
-  #onmessage: Handler = null;
-  #onmessageerror: Handler = null;
+  #onmessage: SharedPortHandler = null;
+  #onmessageerror: SharedPortHandler = null;
 
   private constructor(handle: SharedPortHandle, wiring?: Wiring) {
     super();
@@ -87,7 +125,10 @@ export class SharedPort extends EventTarget {
    * Sends a copy of `message` to the other end. With a non-empty transfer
    * list it goes through the transfer lane with the platform's transfer
    * semantics; order is kept across both paths. Throws a DataCloneError (and
-   * sends nothing) for a value structured clone rejects.
+   * sends nothing) for a value structured clone rejects. On a closed port
+   * (either end closed) the message is dropped silently.
+   * @param transfer - An array of transferables, or `{ transfer: [...] }`.
+   * @throws TypeError - `transfer` is neither.
    */
   postMessage(message: unknown, transfer?: Transferable[] | StructuredSerializeOptions): void {
     const list = transferListOf(transfer);
@@ -103,7 +144,7 @@ export class SharedPort extends EventTarget {
     this.#receiver?.activity();
   }
 
-  /** Starts delivering messages (those sent before this were kept). Idempotent. */
+  /** Starts delivering messages (those sent before this were kept). Idempotent; does nothing once closed. */
   start(): void {
     if (this.#closed) return;
     this.#wire().receiver.start();
@@ -111,7 +152,8 @@ export class SharedPort extends EventTarget {
 
   /**
    * Disconnects this end: no more events here; everything already posted from
-   * here is still delivered, then the other end gets a 'close' event.
+   * here is still delivered, then the other end gets a 'close' event (and is
+   * closed too). Idempotent.
    */
   close(): void {
     if (this.#closed) return;
@@ -127,28 +169,39 @@ export class SharedPort extends EventTarget {
     });
   }
 
-  get onmessage(): Handler {
+  /**
+   * The 'message' event handler, as on a MessagePort: `event.data` is the
+   * message. Setting a function starts the port (as {@link SharedPort.start}
+   * does); setting null removes it. A non-function is stored as null.
+   */
+  get onmessage(): SharedPortHandler {
     return this.#onmessage;
   }
 
   /** Setting a handler starts the port, as on a MessagePort. */
-  set onmessage(handler: Handler) {
+  set onmessage(handler: SharedPortHandler) {
     this.#setHandler('message', handler);
     if (handler !== null) this.start();
   }
 
-  get onmessageerror(): Handler {
+  /**
+   * The 'messageerror' event handler: called (with `data` null) for a message
+   * that arrived but could not be deserialized here. Setting it does not
+   * start the port.
+   */
+  get onmessageerror(): SharedPortHandler {
     return this.#onmessageerror;
   }
 
-  set onmessageerror(handler: Handler) {
+  /** Sets the 'messageerror' handler (null removes it). */
+  set onmessageerror(handler: SharedPortHandler) {
     this.#setHandler('messageerror', handler);
   }
 
   // ---------------------------------------------------------------- internals
 
   /** Event-handler attributes: one listener per type, added when first set, removed on null. */
-  #setHandler(type: 'message' | 'messageerror', handler: Handler): void {
+  #setHandler(type: 'message' | 'messageerror', handler: SharedPortHandler): void {
     const fn = typeof handler === 'function' ? handler : null;
     const old = type === 'message' ? this.#onmessage : this.#onmessageerror;
     if (type === 'message') this.#onmessage = fn;
@@ -203,7 +256,26 @@ export class SharedPort extends EventTarget {
   }
 }
 
-/** Attaches to one end of a SharedChannel from its handle (posted from another thread, or the same one). */
+/**
+ * Attaches to one end of a {@link SharedChannel} from its
+ * {@link SharedPort.handle} (posted from another thread with the port's
+ * `transfer` list, or from the same thread). The port's queues are attached
+ * on its first use.
+ *
+ * @throws TypeError - `handle` is not a usable port handle (wrong kind or
+ *   version, no `lane` MessagePort because it was posted without its
+ *   transfer list, or a bad `pollMs`); the message says which.
+ *
+ * @example
+ * ```ts
+ * import { attachPort, type SharedPortHandle } from 'wasmq';
+ *
+ * self.onmessage = (event: MessageEvent<SharedPortHandle>) => {
+ *   const port = attachPort(event.data);
+ *   port.onmessage = (message) => port.postMessage(`echo: ${message.data}`);
+ * };
+ * ```
+ */
 export function attachPort(handle: SharedPortHandle): SharedPort {
   checkPortHandle(handle);
   return SharedPort.open(handle);

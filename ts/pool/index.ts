@@ -1,4 +1,14 @@
-// wasmq/pool: a worker pool whose task queue is a wasmq kernel queue.
+/**
+ * wasmq/pool: a worker pool whose task queue is a wasmq queue in shared
+ * memory. Idle workers take tasks off it themselves, so a task reaches a
+ * worker without a postMessage round trip.
+ *
+ * The main thread calls {@link createPool} with a worker file; the worker
+ * file calls {@link serve} with the task function. Inputs and results are
+ * structured-clone-family values.
+ *
+ * @module wasmq/pool
+ */
 export { createPool, Pool } from './pool.js';
 export type { RunOptions } from './pool.js';
 export type { PoolOptions } from './options.js';

@@ -5,10 +5,33 @@ import type { ControlLayout } from './control.js';
 import { TASK_HEADER_BYTES } from './task-codec.js';
 import { nodeWorkerThreads, resourceLimitsApply, type ResourceLimits } from './thread-host.js';
 
+/**
+ * Options of {@link createPool} and the {@link Pool} constructor. Only
+ * `worker` is required; a bad value throws a TypeError or RangeError that
+ * names the option and what is allowed.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type PoolOptions } from 'wasmq/pool';
+ *
+ * const options: PoolOptions = {
+ *   worker: new URL('./task.js', import.meta.url),
+ *   threads: 2,
+ *   maxQueue: 256,
+ *   maxTaskBytes: 64 * 1024,
+ *   resourceLimits: { maxOldGenerationSizeMb: 256 },
+ * };
+ * const pool = createPool(options);
+ * ```
+ */
 export interface PoolOptions {
   /** The worker file: it imports `serve` from 'wasmq/pool' and calls it. In browsers, a module worker URL. */
   worker: URL | string;
-  /** Worker threads. Default: the available parallelism (os.availableParallelism() / navigator.hardwareConcurrency). */
+  /**
+   * Worker threads: an integer from 1 to 256. Default: the available
+   * parallelism (os.availableParallelism() / navigator.hardwareConcurrency,
+   * 4 if unknown), at most 256.
+   */
   threads?: number;
   /**
    * Most tasks waiting for a worker. When that many wait, run() WAITS (its
@@ -17,9 +40,12 @@ export interface PoolOptions {
    * Default 1024, at most 2^20.
    */
   maxQueue?: number;
-  /** Largest encoded task input, in bytes. Default 1 MiB. */
+  /** Largest encoded task input, in bytes: an integer from 1 to 2^28. Default 1 MiB. A larger input rejects run() with a RangeError. */
   maxTaskBytes?: number;
-  /** Largest encoded task result (or thrown error), in bytes. Default 1 MiB. */
+  /**
+   * Largest encoded task result (or thrown error), in bytes: an integer from
+   * 1 to 2^28. Default 1 MiB. A larger result rejects its run() with a RangeError.
+   */
   maxResultBytes?: number;
   /**
    * Node only: heap limits for each worker (worker_threads resourceLimits).
@@ -29,7 +55,10 @@ export interface PoolOptions {
    * createPool throws a TypeError rather than pretend.
    */
   resourceLimits?: ResourceLimits;
-  /** How long a queue slot may stay half-written by a dead worker before it is reclaimed. Default 1000 ms. */
+  /**
+   * How long, in milliseconds, a queue slot may stay half-written by a dead
+   * worker before it is reclaimed: an integer from 1 to 2^31 - 1. Default 1000.
+   */
   stallTimeoutMs?: number;
 }
 

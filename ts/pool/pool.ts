@@ -19,6 +19,18 @@ import type { Task } from './task.js';
 import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
 import { Workers } from './workers.js';
 
+/**
+ * Options of {@link Pool.run}.
+ *
+ * @example
+ * ```ts
+ * import type { Pool, RunOptions } from 'wasmq/pool';
+ *
+ * declare const pool: Pool<string, number>;
+ * const options: RunOptions = { signal: AbortSignal.timeout(5_000) };
+ * const length = await pool.run('some input', options);
+ * ```
+ */
 export interface RunOptions {
   /**
    * Aborting rejects run() with `signal.reason`. A task still queued is
@@ -27,8 +39,31 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A pool of worker threads (Node worker_threads, or module Web Workers in
+ * browsers) that run tasks: {@link Pool.run} puts a task on a shared wasmq
+ * queue, an idle worker takes it, and the result comes back on a second
+ * queue. Each worker runs the file given as `worker`, which calls
+ * {@link serve}. A worker that dies rejects only the task it was running
+ * and is replaced.
+ *
+ * @typeParam I - The task input type.
+ * @typeParam O - The task output type.
+ *
+ * @example
+ * ```ts
+ * import { Pool } from 'wasmq/pool';
+ *
+ * const pool = new Pool<number, number>({ worker: new URL('./square.js', import.meta.url), threads: 2 });
+ * console.log(await pool.run(7)); // 49, if square.js serves (n) => n * n
+ * console.log(pool.stats.completed); // 1
+ * await pool.close();
+ * ```
+ */
 export class Pool<I = unknown, O = unknown> {
+  /** Worker threads the pool keeps running (the `threads` option, defaulted). */
   readonly threads: number;
+  /** Most tasks waiting for a worker before run() waits for room (the `maxQueue` option, defaulted). */
   readonly maxQueue: number;
   readonly #tasks: Queue<Uint8Array>;
   readonly #results: Queue<Uint8Array>;
@@ -60,7 +95,14 @@ export class Pool<I = unknown, O = unknown> {
   #closing: Promise<void> | undefined;
   #broken: WorkerStartError | undefined;
 
-  /** Starts a pool: the same as createPool(options). */
+  /**
+   * Starts a pool: the same as {@link createPool}(options). The workers start
+   * at once.
+   * @param options - The worker file, and optional sizes; see {@link PoolOptions}.
+   * @throws TypeError - `options` is not an object, `worker` is not a URL or
+   *   string, or `resourceLimits` is given where it cannot be applied (Bun).
+   * @throws RangeError - A numeric option out of range; the message names it.
+   */
   constructor(options: PoolOptions) {
     const config = parsePoolOptions(options);
     this.threads = config.threads;
@@ -95,7 +137,12 @@ export class Pool<I = unknown, O = unknown> {
    * Runs the task with `input` (any structured-clone-family value) on a
    * worker and resolves with its output. Rejects with what the task threw
    * (message and stack kept), WorkerDiedError if its worker died,
-   * `signal.reason` if aborted, PoolClosedError after close().
+   * `signal.reason` if aborted, PoolClosedError after close(), and
+   * WorkerStartError if the pool could not start workers. Never throws:
+   * a bad input (one that cannot be serialized: DataCloneError) or one
+   * larger than `maxTaskBytes` (RangeError) also rejects. When `maxQueue`
+   * tasks are waiting, the task waits for room (in order) rather than
+   * rejecting.
    */
   run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closing) return Promise.reject(new PoolClosedError());
@@ -149,6 +196,7 @@ export class Pool<I = unknown, O = unknown> {
     return this.#closing;
   }
 
+  /** Counts and latencies of the pool, read now (a fresh object each time). */
   get stats(): PoolStats {
     let running = 0;
     for (let slot = 0; slot < this.threads; slot++) {
@@ -339,7 +387,26 @@ export class Pool<I = unknown, O = unknown> {
   }
 }
 
-/** Creates a pool of `threads` workers running `worker` (a file that calls serve()). */
+/**
+ * Creates a pool of `threads` workers running `worker` (a file that calls
+ * {@link serve}). The same as `new Pool(options)`; throws as its constructor
+ * does.
+ *
+ * @typeParam I - The task input type.
+ * @typeParam O - The task output type.
+ *
+ * @example
+ * ```ts
+ * import { createPool } from 'wasmq/pool';
+ *
+ * const pool = createPool<{ text: string }, number>({
+ *   worker: new URL('./count-words.js', import.meta.url),
+ *   threads: 4,
+ * });
+ * const words = await pool.run({ text: 'a lock-free queue' });
+ * await pool.close();
+ * ```
+ */
 export function createPool<I = any, O = any>(options: PoolOptions): Pool<I, O> {
   return new Pool<I, O>(options);
 }

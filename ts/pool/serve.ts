@@ -10,7 +10,21 @@ import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js'
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskId } from './task-codec.js';
 import { nodeWorkerThreads } from './thread-host.js';
 
-/** A task function: takes the input given to pool.run and returns (or resolves to) its output. */
+/**
+ * A task function: takes the input given to pool.run and returns (or
+ * resolves to) its output. What it throws (or rejects with) rejects the
+ * run() call, with the error's name, message, stack and `code` kept.
+ *
+ * @example
+ * ```ts
+ * import type { TaskHandler } from 'wasmq/pool';
+ *
+ * const area: TaskHandler<{ width: number; height: number }, number> = async ({ width, height }) => {
+ *   await new Promise((resolve) => setTimeout(resolve, 1));
+ *   return width * height;
+ * };
+ * ```
+ */
 export type TaskHandler<I = any, O = any> = (input: I) => O | PromiseLike<O>;
 
 /**
@@ -28,7 +42,21 @@ let serving = false;
 /**
  * Serves pool tasks in this worker with `handler`. Call it once, at the top
  * level of the worker file given to createPool (a Node worker_threads file or
- * a module Web Worker).
+ * a module Web Worker). Tasks run one at a time per worker; an async handler
+ * is awaited before the worker takes the next task.
+ *
+ * @param handler - The task function.
+ * @throws TypeError - `handler` is not a function.
+ * @throws Error - serve() was already called in this worker, or this thread is
+ *   not a worker started by createPool (e.g. the main thread).
+ *
+ * @example
+ * ```ts
+ * // square.js, the worker file: createPool({ worker: new URL('./square.js', import.meta.url) })
+ * import { serve } from 'wasmq/pool';
+ *
+ * serve((n: number) => n * n);
+ * ```
  */
 export function serve<I = any, O = any>(handler: TaskHandler<I, O>): void {
   if (typeof handler !== 'function') {

@@ -1,5 +1,17 @@
 // Pool counters and a window of recent task latencies.
 
+/**
+ * A snapshot of a pool's counters ({@link Pool.stats}).
+ *
+ * @example
+ * ```ts
+ * import type { Pool, PoolStats } from 'wasmq/pool';
+ *
+ * declare const pool: Pool;
+ * const stats: PoolStats = pool.stats;
+ * console.log(`${stats.running} running, ${stats.queued} queued, p99 ${stats.latency.p99.toFixed(2)} ms`);
+ * ```
+ */
 export interface PoolStats {
   /** Tasks accepted by run() and not yet started by a worker (including those waiting for room). */
   readonly queued: number;
@@ -11,8 +23,17 @@ export interface PoolStats {
   readonly failed: number;
   /** Workers alive now (replacements included). */
   readonly threads: number;
-  /** run() to settle, in milliseconds, over the last LATENCY_WINDOW settled tasks; NaN before any. */
-  readonly latency: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+  /** run() to settle, in milliseconds, over the last 4096 settled tasks (nearest-rank percentiles); NaN before any. */
+  readonly latency: {
+    /** The median, in milliseconds. */
+    readonly p50: number;
+    /** The 99th percentile, in milliseconds. */
+    readonly p99: number;
+    /** The slowest, in milliseconds. */
+    readonly max: number;
+    /** How many settled tasks these are over (at most 4096). */
+    readonly samples: number;
+  };
 }
 
 /** How many recent latencies the percentiles are computed over. @internal */

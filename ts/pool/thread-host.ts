@@ -50,11 +50,26 @@ export function resourceLimitsApply(wt: NodeWorkerThreads): boolean {
   return limitsApply;
 }
 
-/** Node worker heap limits (see worker_threads ResourceLimits); ignored in browsers. */
+/**
+ * Node worker heap limits (see worker_threads ResourceLimits), passed to each
+ * worker as they are; ignored in browsers. The {@link PoolOptions.resourceLimits} option.
+ *
+ * @example
+ * ```ts
+ * import { createPool, type ResourceLimits } from 'wasmq/pool';
+ *
+ * const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: 128, stackSizeMb: 4 };
+ * const pool = createPool({ worker: new URL('./task.js', import.meta.url), resourceLimits });
+ * ```
+ */
 export interface ResourceLimits {
+  /** The main heap's maximum size, in MB. */
   maxOldGenerationSizeMb?: number;
+  /** The heap space for recently created objects, in MB. */
   maxYoungGenerationSizeMb?: number;
+  /** The range of memory for generated code, in MB. */
   codeRangeSizeMb?: number;
+  /** The thread's maximum stack size, in MB. */
   stackSizeMb?: number;
 }
 

@@ -6,22 +6,62 @@ import { Kernel, LAYOUT_VERSION, type CodecKind } from '../kernel/kernel.js';
 import { resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
 import { describeValue } from '../errors.js';
 
-/** A plain, structured-cloneable description of a queue: post it to a worker. */
+/**
+ * A plain, structured-cloneable description of a queue ({@link Queue.handle}):
+ * post it to a worker (no transfer list needed) and pass it to
+ * {@link attachQueue} there. `T` is the queue's value type, carried at the
+ * type level only.
+ *
+ * @example
+ * ```ts
+ * import { createQueue, type QueueHandle } from 'wasmq';
+ * import { Worker } from 'node:worker_threads';
+ *
+ * const queue = createQueue({ codec: 'json' });
+ * const handle: QueueHandle = queue.handle;
+ * new Worker(new URL('./consumer.js', import.meta.url), { workerData: handle });
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handles usually arrive untyped (workerData, postMessage)
 export interface QueueHandle<T = any> {
+  /** Always `'wasmq.queue'`: tells a queue handle from other messages. */
   readonly kind: 'wasmq.queue';
+  /** The memory layout version of the wasmq that made it; {@link attachQueue} refuses another. */
   readonly version: number;
+  /** The queue's shared memory (header, ring and scratch areas). */
   readonly memory: WebAssembly.Memory;
+  /** The compiled queue kernel, instantiated over `memory` by each attaching thread. */
   readonly module: WebAssembly.Module;
+  /** The codec the queue was created with; `'custom'` means the attaching thread must pass it again. */
   readonly codec: CodecName | 'custom';
   /** Type-level only (never set): lets attachQueue(q.handle) infer the value type. */
   readonly __valueType?: T;
 }
 
+/**
+ * Options of {@link attachQueue}.
+ *
+ * @example
+ * ```ts
+ * import { attachQueue, type AttachOptions, type QueueHandle } from 'wasmq';
+ *
+ * declare const handle: QueueHandle<{ id: number }>;
+ * const codec = {
+ *   encode: (value: { id: number }) => new Uint8Array(new Uint32Array([value.id]).buffer),
+ *   decode: (bytes: Uint8Array) => ({ id: new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) }),
+ * };
+ * const options: AttachOptions<{ id: number }> = { codec, checkViews: true };
+ * const queue = attachQueue(handle, options);
+ * ```
+ */
 export interface AttachOptions<T> {
-  /** Required when the queue was created with a custom codec. */
+  /**
+   * Required when the queue was created with a custom codec: pass the same
+   * one. For a built-in codec it may be left out (the queue's is used); if
+   * given, it must name the queue's codec.
+   */
   codec?: CodecName | Codec<T>;
-  /** The development check for kept in-place views on this thread's face (see QueueOptions.checkViews). */
+  /** The development check for kept in-place views, on this thread's face only (see {@link QueueOptions.checkViews}). Default false. */
   checkViews?: boolean;
 }
 

@@ -5,27 +5,50 @@ import { LIMITS, type KernelConfig } from '../kernel/kernel.js';
 import { planGeometry } from '../kernel/geometry.js';
 import type { Codec, CodecName } from '../codecs.js';
 
+/**
+ * Options of {@link createQueue}. Every field is optional; a bad value throws
+ * a RangeError (or TypeError) that names the option and what is allowed.
+ * The queue's memory holds `capacity × slotBytes` bytes of ring plus
+ * `scratchAreas × scratchBytes` of staging areas and a small header.
+ *
+ * @typeParam T - The value type, decided by `codec`.
+ *
+ * @example
+ * ```ts
+ * import { createQueue, type QueueOptions } from 'wasmq';
+ *
+ * const options: QueueOptions<string> = {
+ *   codec: 'string',
+ *   capacity: 4096,      // slots
+ *   slotBytes: 128,      // bytes per slot
+ *   maxMessageBytes: 64 * 1024,
+ *   stallTimeoutMs: 2000,
+ * };
+ * const queue = createQueue(options);
+ * ```
+ */
 export interface QueueOptions<T = Uint8Array> {
   /** Number of slots: a power of two from 2 to 2^28. Default 1024. */
   capacity?: number;
   /** Payload bytes per slot: a power of two from 8 to 1 MiB. Default 64. A
    *  message spans ceil(length / slotBytes) consecutive slots. */
   slotBytes?: number;
-  /** Largest message in bytes; at most capacity * slotBytes. Default: that product
-   *  (capped at 512 MiB - 1). */
+  /** Largest message in bytes: an integer from 0 to capacity * slotBytes. Default: that product
+   *  (capped at 512 MiB - 1). Pushing a larger message throws a RangeError. */
   maxMessageBytes?: number;
-  /** 'bytes' (default: Uint8Array values), 'string' (UTF-8), 'json', or { encode, decode }. */
+  /** 'bytes' (default: Uint8Array values), 'string' (UTF-8), 'json', or a {@link Codec} `{ encode, decode }`. */
   codec?: CodecName | Codec<T>;
-  /** How long a claimed slot may stay unfinished before other threads declare its
-   *  owner dead and reclaim it. Default 1000 ms. */
+  /** How long, in milliseconds, a claimed slot may stay unfinished before other threads declare its
+   *  owner dead and reclaim it (see {@link QueueStats}): an integer from 1 to 2^31 - 1. Default 1000. */
   stallTimeoutMs?: number;
   /** Bytes of each thread's private staging area in the shared memory (small
-   *  messages and batches are copied through it in one kernel call). Default 8192. */
+   *  messages and batches are copied through it in one kernel call): a multiple of 8,
+   *  at most 2^24. Default 8192. */
   scratchBytes?: number;
   /** How many threads at once can have a staging area; further threads use the
    *  slower two-call path. Default 16, at most 256. */
   scratchAreas?: number;
-  /** Starting value of the 32-bit head/tail counters. For tests of the 2^32 wrap. */
+  /** Starting value of the 32-bit head/tail counters, from 0 to 2^32 - 1. For tests of the 2^32 wrap. Default 0. */
   initialPosition?: number;
   /** Development check for this thread's face of the queue: in-place callbacks
    *  (drain handlers, publish fills) get private copies whose buffers are

@@ -19,14 +19,45 @@ import { checkedFill, checkedHandler } from './view-check.js';
 import { packRecords } from './records.js';
 import { DRAINED, NONE, Transfer, took, valueOrDrained, type Attempt } from './transfer.js';
 
+/**
+ * One thread's face of a queue in shared memory: a lock-free, bounded,
+ * multi-producer multi-consumer FIFO of messages of type `T`. Make one with
+ * {@link createQueue}, or on another thread with {@link attachQueue} from its
+ * {@link Queue.handle}; post the handle, not the `Queue` object (a copy of
+ * it would not work).
+ *
+ * Each kind of call comes in variants: `try*` makes one attempt and never
+ * waits; the plain ones block the thread while full or empty (not allowed on
+ * a browser main thread: they throw there, saying which async call to use);
+ * `*Async` waits without blocking (`Atomics.waitAsync`). `*From` / `*Into`
+ * move raw bytes past the codec; `drain` and `publish` hand the bytes over in
+ * place in shared memory. Timeouts are in milliseconds.
+ *
+ * After {@link Queue.close}, pushes throw {@link QueueClosedError}, and pops
+ * return what is left, then throw it too (the try variants return
+ * `undefined` / -1 / 0).
+ *
+ * @typeParam T - The value type, decided by the codec.
+ *
+ * @example
+ * ```ts
+ * import { createQueue } from 'wasmq';
+ *
+ * const queue = createQueue<{ n: number }>({ codec: 'json' });
+ * queue.push({ n: 1 });
+ * await queue.pushAsync({ n: 2 }, { timeoutMs: 100 });
+ * queue.close();
+ * for await (const value of queue) console.log(value.n); // 1, 2
+ * ```
+ */
 export class Queue<T = Uint8Array> {
-  /** Number of slots. */
+  /** Number of slots (a power of two). */
   readonly capacity: number;
   /** Payload bytes per slot. */
   readonly slotBytes: number;
-  /** Largest message, in bytes. */
+  /** Largest message, in bytes (encoded); a larger one throws a RangeError and is not pushed. */
   readonly maxMessageBytes: number;
-  /** Post this to another thread and pass it to attachQueue there. */
+  /** Post this to another thread and pass it to {@link attachQueue} there (see {@link QueueHandle}). */
   readonly handle: QueueHandle<T>;
 
   readonly #k: Kernel;
@@ -58,15 +89,21 @@ export class Queue<T = Uint8Array> {
     return this.#k.usedCells;
   }
 
+  /** Whether {@link Queue.close} has been called, on any thread. Messages may still be left to pop. */
   get closed(): boolean {
     return this.#k.closed;
   }
 
+  /** The queue's stall-recovery counters, read now (a fresh object each time; shared by all threads). */
   get stats(): QueueStats {
     return this.#k.stats();
   }
 
-  /** Wakes every waiter; later pushes throw QueueClosedError; pops drain what is left. Idempotent. */
+  /**
+   * Closes the queue for every thread: wakes every waiter; later pushes throw
+   * {@link QueueClosedError}; pops drain what is left, then throw it (or, in
+   * the try variants, report empty). Idempotent; a closed queue cannot be reopened.
+   */
   close(): void {
     this.#k.ops.close();
   }
@@ -82,7 +119,14 @@ export class Queue<T = Uint8Array> {
 
   // ---------------------------------------------------------------- push
 
-  /** Pushes `value` if there is room now. Returns false when full. */
+  /**
+   * Pushes `value` if there is room now. Never waits.
+   * @returns true if pushed, false when full.
+   * @throws QueueClosedError - The queue is closed.
+   * @throws RangeError - The encoded value is larger than {@link Queue.maxMessageBytes}.
+   * @throws TypeError - The value is not of the codec's type (e.g. not a Uint8Array on a 'bytes' queue).
+   * @throws CodecError - A custom codec's encode threw or did not return a Uint8Array.
+   */
   tryPush(value: T): boolean {
     const t = this.#t;
     const encoded = this.#codec.encodeInto(value, t.scratchView);
@@ -94,14 +138,28 @@ export class Queue<T = Uint8Array> {
     return t.pushed(t.pushTwoPhase(encoded));
   }
 
-  /** Pushes raw bytes, bypassing the codec (no allocation). Returns false when full. */
+  /**
+   * Pushes raw bytes, bypassing the codec (no allocation). Never waits. The
+   * consumer gets them decoded by the queue's codec.
+   * @returns true if pushed, false when full.
+   * @throws TypeError - `source` is not a Uint8Array.
+   * @throws RangeError - `source` is longer than {@link Queue.maxMessageBytes}.
+   * @throws QueueClosedError - The queue is closed.
+   */
   tryPushFrom(source: Uint8Array): boolean {
     if (!(source instanceof Uint8Array)) throw new TypeError('tryPushFrom takes a Uint8Array');
     this.#t.checkSize(source.length);
     return this.#t.pushOnce(source);
   }
 
-  /** Pushes, blocking the thread while the queue is full. */
+  /**
+   * Pushes, blocking the thread while the queue is full.
+   * @param timeoutMs - Most milliseconds to wait (\>= 0). Default: forever.
+   * @throws TimeoutError - Still full after `timeoutMs`.
+   * @throws QueueClosedError - The queue is (or gets) closed.
+   * @throws Error - This thread may not block (a browser main thread): use {@link Queue.pushAsync}.
+   * @throws RangeError - A bad `timeoutMs`, or a value larger than {@link Queue.maxMessageBytes}.
+   */
   push(value: T, timeoutMs?: number): void {
     const deadline = this.#blocking('push', 'pushAsync', timeoutMs);
     if (this.tryPush(value)) return;
@@ -109,14 +167,24 @@ export class Queue<T = Uint8Array> {
     this.#retrySync('push', this.#k.notFull, () => this.#t.pushOnce(bytes), deadline, timeoutMs);
   }
 
-  /** Pushes raw bytes (bypassing the codec, no allocation), blocking the thread while the queue is full. */
+  /**
+   * Pushes raw bytes (bypassing the codec, no allocation), blocking the
+   * thread while the queue is full. Throws as {@link Queue.push} does, and a
+   * TypeError if `source` is not a Uint8Array.
+   * @param timeoutMs - Most milliseconds to wait (\>= 0). Default: forever.
+   */
   pushFrom(source: Uint8Array, timeoutMs?: number): void {
     const deadline = this.#blocking('pushFrom', 'pushAsync', timeoutMs);
     if (this.tryPushFrom(source)) return;
     this.#retrySync('pushFrom', this.#k.notFull, () => this.#t.pushOnce(source), deadline, timeoutMs);
   }
 
-  /** Pushes without blocking the thread: waits with Atomics.waitAsync while full. */
+  /**
+   * Pushes without blocking the thread: waits with Atomics.waitAsync while
+   * full. Rejects with {@link TimeoutError} after `options.timeoutMs`,
+   * `signal.reason` when aborted, {@link QueueClosedError} once closed, and
+   * as {@link Queue.tryPush} throws for a bad value.
+   */
   async pushAsync(value: T, options: WaitOptions = {}): Promise<void> {
     const { timeoutMs, signal } = options;
     checkSignal(signal);
@@ -130,6 +198,9 @@ export class Queue<T = Uint8Array> {
    * Pushes as many of `values` as fit now, in order, claiming the slots of a
    * whole group with one atomic step. Returns how many were pushed (a prefix).
    * Every value is validated first: a bad one throws and nothing is pushed.
+   * Never waits.
+   * @throws TypeError - `values` is not an array, or a value is not of the codec's type.
+   * @throws QueueClosedError - The queue is closed (and nothing was pushed).
    */
   pushBatch(values: readonly T[]): number {
     if (!Array.isArray(values)) throw new TypeError('pushBatch takes an array of values');
@@ -165,7 +236,11 @@ export class Queue<T = Uint8Array> {
 
   // ---------------------------------------------------------------- pop
 
-  /** Pops a message if there is one; undefined when empty (or closed and drained). */
+  /**
+   * Pops a message if there is one. Never waits.
+   * @returns The value; undefined when empty (or closed and drained).
+   * @throws CodecError - Decoding failed; the message was taken off the queue, its bytes are in `error.bytes`.
+   */
   tryPop(): T | undefined {
     const v = this.#t.popOnce(this.#codec);
     return v === NONE || v === DRAINED ? undefined : v;
@@ -173,15 +248,26 @@ export class Queue<T = Uint8Array> {
 
   /**
    * Pops raw bytes into `target` at `offset`, bypassing the codec (no
-   * allocation). Returns the message length, or -1 when empty. Throws
-   * RangeError (and leaves the message queued) if it does not fit.
+   * allocation). Never waits.
+   * @param offset - Where in `target` to write; default 0.
+   * @returns The message length, or -1 when empty (or closed and drained).
+   * @throws RangeError - The next message does not fit in `target` after
+   *   `offset` (it stays queued for the next pop), or a bad `offset`.
+   * @throws TypeError - `target` is not a Uint8Array.
    */
   tryPopInto(target: Uint8Array, offset = 0): number {
     checkTarget(target, offset, 'tryPopInto');
     return this.#t.popInto(target, offset);
   }
 
-  /** Pops, blocking the thread while the queue is empty. Throws QueueClosedError once closed and drained. */
+  /**
+   * Pops, blocking the thread while the queue is empty.
+   * @param timeoutMs - Most milliseconds to wait (\>= 0). Default: forever.
+   * @throws QueueClosedError - The queue is closed and drained.
+   * @throws TimeoutError - Still empty after `timeoutMs`.
+   * @throws Error - This thread may not block (a browser main thread): use {@link Queue.popAsync}.
+   * @throws CodecError - Decoding failed (the message was taken; its bytes are in `error.bytes`).
+   */
   pop(timeoutMs?: number): T {
     const deadline = this.#blocking('pop', 'popAsync', timeoutMs);
     const t = this.#t;
@@ -195,8 +281,9 @@ export class Queue<T = Uint8Array> {
   /**
    * Pops raw bytes into `target` at `offset` (bypassing the codec, no
    * allocation), blocking the thread while the queue is empty. Returns the
-   * message length. Throws RangeError (message kept) if it does not fit, and
-   * QueueClosedError once closed and drained.
+   * message length. Throws RangeError (message kept) if it does not fit,
+   * QueueClosedError once closed and drained, TimeoutError after
+   * `timeoutMs`, and an Error where the thread may not block.
    */
   popInto(target: Uint8Array, offset = 0, timeoutMs?: number): number {
     const deadline = this.#blocking('popInto', 'popAsync', timeoutMs);
@@ -214,7 +301,12 @@ export class Queue<T = Uint8Array> {
     return n;
   }
 
-  /** Pops without blocking the thread: waits with Atomics.waitAsync while empty. */
+  /**
+   * Pops without blocking the thread: waits with Atomics.waitAsync while
+   * empty. Rejects with {@link QueueClosedError} once closed and drained,
+   * {@link TimeoutError} after `options.timeoutMs`, `signal.reason` when
+   * aborted, and {@link CodecError} when decoding fails.
+   */
   async popAsync(options: WaitOptions = {}): Promise<T> {
     const { timeoutMs, signal } = options;
     checkSignal(signal);
@@ -228,7 +320,14 @@ export class Queue<T = Uint8Array> {
     return value as T;
   }
 
-  /** Pops up to `max` messages that are there now, taking each group with one atomic step. */
+  /**
+   * Pops up to `max` messages that are there now, taking each group with one
+   * atomic step. Never waits.
+   * @param max - An integer \>= 0.
+   * @returns The values, oldest first; empty when the queue is.
+   * @throws RangeError - `max` is not an integer \>= 0.
+   * @throws CodecError - Decoding one failed: it is consumed, the values after it stay for the next pop.
+   */
   popBatch(max: number): T[] {
     if (!Number.isInteger(max) || max < 0) throw new RangeError(`popBatch max must be an integer >= 0; got ${max}`);
     const out: T[] = [];
@@ -236,7 +335,11 @@ export class Queue<T = Uint8Array> {
     return out;
   }
 
-  /** Pops up to `max` messages, waiting without blocking the thread until there is at least one. */
+  /**
+   * Pops up to `max` messages, waiting without blocking the thread until
+   * there is at least one (`max` 0 resolves with [] at once). Rejects as
+   * {@link Queue.popAsync} does, and with a RangeError for a bad `max`.
+   */
   async popBatchAsync(max: number, options: WaitOptions = {}): Promise<T[]> {
     const { timeoutMs, signal } = optionsOf(options, 'popBatchAsync');
     checkSignal(signal);
@@ -264,13 +367,22 @@ export class Queue<T = Uint8Array> {
    * Returns how many; 0 when empty. Never waits. If `handler` throws, the
    * message it was handling counts as consumed, the ones after it are kept
    * for this Queue's next pop or drain, and the error propagates.
+   * @param max - An integer from 1 to 2^20; default: all (up to 2^20).
+   * @throws TypeError - `handler` is not a function.
+   * @throws RangeError - A bad `max`.
    */
   tryDrain(handler: DrainHandler, max?: number): number {
     const n = drainOnce(this.#t, this.#handlerOf(handler, 'tryDrain'), countOf(max, MAX_MANY, 'tryDrain', 'max'));
     return n < 0 ? 0 : n;
   }
 
-  /** tryDrain, but waits (spin, then park) for at least one message. Returns 0 only when closed and drained. */
+  /**
+   * {@link Queue.tryDrain}, but blocks the thread (spin, then park) until
+   * there is at least one message. Returns how many were handed over; 0 only
+   * when closed and drained. Throws {@link TimeoutError} after
+   * `options.timeoutMs`, and an Error where the thread may not block (use
+   * {@link Queue.drainAsync}).
+   */
   drain(handler: DrainHandler, options: DrainOptions = {}): number {
     const { max, timeoutMs } = optionsOf(options, 'drain');
     const deadline = this.#blocking('drain', 'drainAsync', timeoutMs);
@@ -282,7 +394,12 @@ export class Queue<T = Uint8Array> {
     return n < 0 ? 0 : n;
   }
 
-  /** drain without blocking the thread (Atomics.waitAsync). */
+  /**
+   * {@link Queue.drain} without blocking the thread (Atomics.waitAsync).
+   * Resolves with how many were handed over (0 only when closed and
+   * drained); rejects with {@link TimeoutError} after `options.timeoutMs`,
+   * `signal.reason` when aborted, or what `handler` threw.
+   */
   async drainAsync(handler: DrainHandler, options: DrainOptions & { signal?: AbortSignal } = {}): Promise<number> {
     const { max, timeoutMs, signal } = optionsOf(options, 'drainAsync');
     checkSignal(signal);
@@ -301,7 +418,11 @@ export class Queue<T = Uint8Array> {
    * Claims up to `count` messages of `length` bytes with one atomic step and
    * lets fill(bytes, offset, index) write each in place (raw bytes, no codec),
    * then publishes them. Returns how many (0 when full). If `fill` throws,
-   * nothing of this call is published and the error propagates.
+   * nothing of this call is published and the error propagates. Never waits.
+   * @param length - Bytes per message: an integer from 0 to {@link Queue.maxMessageBytes}.
+   * @throws QueueClosedError - The queue is closed.
+   * @throws RangeError - A bad `length` or `options.count`.
+   * @throws TypeError - `fill` is not a function.
    */
   tryPublish(length: number, fill: PublishFill, options: PublishOptions = {}): number {
     const { count } = optionsOf(options, 'tryPublish');
@@ -313,6 +434,9 @@ export class Queue<T = Uint8Array> {
    * Publishes `count` messages (default 1) in place, blocking the thread while
    * the queue is full. A fill that throws stops it: what earlier claims
    * published stays published. On a timeout, the TimeoutError says how many were.
+   * Also throws {@link QueueClosedError} when closed, an Error where the
+   * thread may not block (use {@link Queue.publishAsync}), and as
+   * {@link Queue.tryPublish} for bad arguments.
    */
   publish(length: number, fill: PublishFill, options: PublishOptions = {}): void {
     const { count, timeoutMs } = optionsOf(options, 'publish');
@@ -330,7 +454,12 @@ export class Queue<T = Uint8Array> {
     }
   }
 
-  /** publish without blocking the thread (Atomics.waitAsync). */
+  /**
+   * {@link Queue.publish} without blocking the thread (Atomics.waitAsync).
+   * Rejects with a {@link TimeoutError} (saying how many were published)
+   * after `options.timeoutMs`, `signal.reason` when aborted,
+   * {@link QueueClosedError} when closed, or what `fill` threw.
+   */
   async publishAsync(length: number, fill: PublishFill, options: PublishOptions & { signal?: AbortSignal } = {}): Promise<void> {
     const { count, timeoutMs, signal } = optionsOf(options, 'publishAsync');
     checkSignal(signal);
@@ -361,7 +490,10 @@ export class Queue<T = Uint8Array> {
     return this.#checkViews ? checkedHandler(handler) : handler;
   }
 
-  /** Pops until the queue is closed and drained. */
+  /**
+   * Pops (with {@link Queue.popAsync}) until the queue is closed and
+   * drained, then ends. Other errors (e.g. CodecError) end it by throwing.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) {
       try {
