@@ -76,7 +76,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     let counts = 'no report';
     if (existsSync(join(root, report))) {
       const j = JSON.parse(readFileSync(join(root, report), 'utf8'));
-      counts = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped`;
+      counts = `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + j.numTodoTests} skipped; ${j.testResults.filter((f) => f.status === 'failed').length} of ${j.testResults.length} files failed`;
     }
     results.push({ version, ok: r.status === 0, counts, seconds: Math.round((Date.now() - started) / 1000) });
   }

@@ -227,6 +227,17 @@ describe('timeouts and abort', () => {
     expect(() => q.pop(-1)).toThrow(/timeoutMs must be a number >= 0/);
     await expect(q.popAsync({ signal: {} as AbortSignal })).rejects.toThrow(/AbortSignal/);
   });
+
+  it('rejects options that are not an object (null, a number) with a TypeError naming the call, and the queue keeps its messages', async () => {
+    const q = createQueue({ codec: 'string' });
+    q.tryPush('kept');
+    for (const options of [null, 5]) {
+      await expect(q.popAsync(options as never)).rejects.toThrow(`popAsync options must be an object; got ${String(options)}`);
+      await expect(q.pushAsync('x', options as never)).rejects.toThrow(`pushAsync options must be an object; got ${String(options)}`);
+    }
+    expect(q.size).toBe(1);
+    expect(q.tryPop()).toBe('kept');
+  });
 });
 
 describe('allocation-free raw paths', () => {

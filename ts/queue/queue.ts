@@ -185,8 +185,8 @@ export class Queue<T = Uint8Array> {
    * `signal.reason` when aborted, {@link QueueClosedError} once closed, and
    * as {@link Queue.tryPush} throws for a bad value.
    */
-  async pushAsync(value: T, options: WaitOptions = {}): Promise<void> {
-    const { timeoutMs, signal } = options;
+  async pushAsync(value: T, options?: WaitOptions): Promise<void> {
+    const { timeoutMs, signal } = optionsOf(options, 'pushAsync');
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'pushAsync');
     if (this.tryPush(value)) return afterTurn(undefined);
@@ -307,8 +307,8 @@ export class Queue<T = Uint8Array> {
    * {@link TimeoutError} after `options.timeoutMs`, `signal.reason` when
    * aborted, and {@link CodecError} when decoding fails.
    */
-  async popAsync(options: WaitOptions = {}): Promise<T> {
-    const { timeoutMs, signal } = options;
+  async popAsync(options?: WaitOptions): Promise<T> {
+    const { timeoutMs, signal } = optionsOf(options, 'popAsync');
     checkSignal(signal);
     const deadline = deadlineOf(timeoutMs, 'popAsync');
     const t = this.#t;
