@@ -1,7 +1,8 @@
 // Checks the API reference that TypeDoc wrote (run after `typedoc`):
 //
-// (a) every top-level export of every entry point (wasmq, wasmq/pool) has a
-//     doc comment and an @example with a ```ts block;
+// (a) every entry point package.json "exports" publishes is in the
+//     reference, and every top-level export of each (wasmq, wasmq/pool) has
+//     a doc comment and an @example with a ```ts block;
 // (b) every ```ts block of every @example anywhere in the reference
 //     type-checks against the built package: each is written as its own file
 //     under .cache/doc-examples/ (inside the repo, so `import ... from 'wasmq'`
@@ -73,6 +74,16 @@ function* walk(reflection, path) {
 // ------------------------------------------------------------ (a) exports
 
 const problems = [];
+
+// Every entry point package.json publishes is in the reference (an entry
+// added to "exports" but not to typedoc.json's entryPoints fails here).
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const published = Object.keys(pkg.exports)
+  .filter((entry) => entry !== './package.json')
+  .map((entry) => (entry === '.' ? pkg.name : `${pkg.name}/${entry.replace(/^\.\//, '')}`));
+for (const name of published) {
+  if (!modules.some((m) => m.name === name)) problems.push(`${name}: published in package.json "exports" but not in the reference (typedoc.json entryPoints, @module ${name})`);
+}
 const examples = []; // { file, source, exportName }
 let exportCount = 0;
 let documented = 0;
@@ -169,7 +180,7 @@ for (const d of ts.getPreEmitDiagnostics(program)) {
 
 for (const line of perModule) console.log(`docs: ${line}`);
 if (problems.length > 0) {
-  fail(problems, `${failedExamples} of ${examples.length} examples failed to type-check`);
+  fail(problems, failedExamples > 0 ? `${failedExamples} of ${examples.length} examples failed to type-check` : undefined);
 }
 console.log(
   `docs: ${documented} exports documented, ${withExamples} with examples, ${examples.length} examples type-checked`,
