@@ -1,5 +1,7 @@
 // Helpers for tests that run real threads.
 import type { Worker } from 'node:worker_threads';
+import { expect } from 'vitest';
+import { OFF_HEAD, OFF_TAIL } from '../dist/kernel/layout.js';
 import { startThread, type TestThread } from './thread.js';
 
 export const workerUrl = (name: string) => new URL(`./queue/workers/${name}`, import.meta.url);
@@ -26,4 +28,23 @@ export function thrownBy(f: () => unknown): Error {
     return error as Error;
   }
   throw new Error('expected a throw');
+}
+
+/** A queue's enqueue and dequeue positions, read from its header (the tail word's low 32 bits; bit 32 is the closed flag). */
+export function positions(q: { handle: { memory: WebAssembly.Memory } }): { tail: number; head: number } {
+  const u32 = new Uint32Array(q.handle.memory.buffer);
+  return { tail: Atomics.load(u32, OFF_TAIL >> 2), head: Atomics.load(u32, OFF_HEAD >> 2) };
+}
+
+/**
+ * After a drained run: every claimed cell was released (head == tail), and,
+ * for a run started below 2^32 (`wrapping`), both positions crossed it (they
+ * end below where they started, which only a wrap allows).
+ */
+export function checkWrapped(start: { tail: number; head: number }, end: { tail: number; head: number }, wrapping: boolean): void {
+  expect(end.head, 'head == tail after the run').toBe(end.tail);
+  if (wrapping) {
+    expect(start.tail, 'the run starts in the last 2^20 positions below 2^32').toBeGreaterThan(2 ** 32 - 2 ** 20);
+    expect(end.tail, `positions crossed 2^32 (started at ${start.tail})`).toBeLessThan(start.tail);
+  }
 }

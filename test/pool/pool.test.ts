@@ -82,6 +82,25 @@ describe('run', () => {
     expect(p.stats).toMatchObject({ queued: 0, running: 0, completed: 5000, failed: 0 });
   });
 
+  it('idle workers take queued tasks themselves: tasks run while the main thread never yields to its event loop', async () => {
+    const p = pool({ worker: behaviours, threads: 2 });
+    await p.run({ op: 'echo', value: 'up' }); // both workers are serving
+    const dir = tempDir();
+    const paths = Array.from({ length: 8 }, (_, i) => join(dir, `task-${i}`));
+    const results = paths.map((path) => p.run({ op: 'touch', path }));
+    // Block this thread: nothing of the pool's can run here (no timer, message
+    // or microtask), so only workers taking tasks off the shared queue
+    // themselves can make the files appear. The bound is generous: it only
+    // turns a missing hand-off into a failure instead of a hang.
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const deadline = Date.now() + 60_000;
+    while (!paths.every((path) => existsSync(path))) {
+      if (Date.now() > deadline) throw new Error(`with the main thread blocked, ${paths.filter((f) => !existsSync(f)).length} of 8 tasks never ran`);
+      Atomics.wait(nap, 0, 0, 2);
+    }
+    expect(await Promise.all(results)).toEqual(paths.map(() => 'touched'));
+  });
+
   it('keeps the worker event loop running: async tasks that need timers complete', async () => {
     const p = pool({ worker: behaviours, threads: 1 });
     const results = await Promise.all([1, 2, 3].map((value) => p.run({ op: 'sleep', ms: 5, value })));

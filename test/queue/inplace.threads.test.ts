@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestThread } from '../thread.js';
 import { attachQueue, createQueue } from '../../dist/index.js';
-import { runWorker } from '../helpers.js';
+import { checkWrapped, positions, runWorker } from '../helpers.js';
 
 /** Words of the control array (workers/inplace-common.mjs, CTL). */
 const CTL = { hold: 0, held: 1, done: 2, timeouts: 3 };
@@ -59,6 +59,8 @@ async function until(ready: () => boolean, ms: number, what: string) {
 
 async function run(o: Run) {
   const q = createQueue({ capacity: o.capacity, slotBytes: o.slotBytes ?? 64, initialPosition: o.initialPosition });
+  const startAt = positions(q);
+  if (o.initialPosition !== undefined) expect(startAt).toEqual({ tail: o.initialPosition, head: o.initialPosition });
   const maxLen = o.maxLen ?? 4096;
   const progress = new SharedArrayBuffer(8 * o.producers);
   const done = new Int32Array(progress);
@@ -134,6 +136,7 @@ async function run(o: Run) {
   }
   expect(q.size).toBe(0);
   expect(q.stats).toEqual({ reclaimedWrites: 0, reclaimedReads: 0, retriedWrites: 0 });
+  checkWrapped(startAt, positions(q), o.initialPosition !== undefined);
   return { reports, arrived, timeouts: reports.slice(o.producers).reduce((a, r) => a + r.timeouts, 0) };
 }
 

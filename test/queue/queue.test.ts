@@ -1,6 +1,7 @@
 // Single-thread semantics of every Queue call. (Thread safety is proved in threads.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError } from '../../dist/index.js';
+import { OFF_LEASES } from '../../dist/kernel/layout.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const filled = (len: number, seed = 1) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 0xff);
@@ -365,14 +366,37 @@ describe('attaching', () => {
 
   it('detach() returns the scratch area so another attach can lease it', () => {
     const q = createQueue({ scratchAreas: 1 });
+    const leases = new Uint32Array(q.handle.memory.buffer, OFF_LEASES, 1); // bit i: area i is leased
+    expect(leases[0]).toBe(1); // the creator holds the only area
+    const early = attachQueue(q.handle);
+    expect(leases[0]).toBe(1); // nothing left to lease: this attach works without one
     q.detach();
+    expect(leases[0]).toBe(0);
     q.tryPush(bytes(1)); // still works, slower path
     const q2 = attachQueue(q.handle);
+    expect(leases[0]).toBe(1); // the next attach took it
+    q.detach(); // idempotent: does not release q2's lease
+    expect(leases[0]).toBe(1);
     expect(q2.tryPop()).toEqual(bytes(1));
+    expect(early.tryPush(bytes(2))).toBe(true);
+    expect(q2.tryPop()).toEqual(bytes(2));
   });
 });
 
 describe('blocking raw paths', () => {
+  it('popInto with too small a target throws a RangeError, offset counted, and keeps the message for the next pop', () => {
+    const q = createQueue();
+    q.pushFrom(filled(100));
+    q.pushFrom(filled(3, 7));
+    expect(() => q.popInto(new Uint8Array(50), 0, 1000)).toThrow(/100 bytes, but target has room for 50/);
+    expect(() => q.popInto(new Uint8Array(120), 30, 1000)).toThrow(/100 bytes, but target has room for 90/);
+    expect(q.size).toBe(3); // occupied slots: 2 for the 100 bytes, 1 for the 3; nothing was taken
+    const out = new Uint8Array(100);
+    expect(q.popInto(out, 0, 1000)).toBe(100); // the same message, first
+    expect(out).toEqual(filled(100));
+    expect(q.pop()).toEqual(filled(3, 7));
+  });
+
   it('pushFrom / popInto block until room / a message, and time out with TimeoutError', () => {
     const q = createQueue({ capacity: 2, slotBytes: 8 });
     const out = new Uint8Array(16);

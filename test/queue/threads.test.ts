@@ -1,7 +1,7 @@
 // Exactly-once, intact, per-producer-ordered delivery between real threads.
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
-import { runWorker } from '../helpers.js';
+import { checkWrapped, positions, runWorker } from '../helpers.js';
 
 interface ConsumerReport {
   seen: Uint8Array[];
@@ -23,6 +23,8 @@ async function runStress(opts: {
     slotBytes: opts.slotBytes ?? 64,
     initialPosition: opts.initialPosition,
   });
+  const start = positions(q);
+  if (opts.initialPosition !== undefined) expect(start).toEqual({ tail: opts.initialPosition, head: opts.initialPosition });
   const maxLen = opts.maxLen ?? 4096;
   const common = { handle: q.handle, count: opts.count, producers: opts.producers, mode: opts.mode, maxLen };
   const consumers = Array.from({ length: opts.consumers }, (_, id) =>
@@ -52,6 +54,7 @@ async function runStress(opts: {
   expect({ missing, duplicated }).toEqual({ missing: 0, duplicated: 0 });
   expect(q.size).toBe(0);
   expect(q.stats).toEqual({ reclaimedWrites: 0, reclaimedReads: 0, retriedWrites: 0 });
+  checkWrapped(start, positions(q), opts.initialPosition !== undefined);
   return reports;
 }
 
