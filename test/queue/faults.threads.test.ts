@@ -9,6 +9,23 @@ import { workerUrl } from '../helpers.js';
 const KILLS = Number(process.env.WASMQ_FAULT_KILLS ?? 300);
 const PRODUCER_KILLS = Number(process.env.WASMQ_FAULT_PRODUCER_KILLS ?? 100);
 const LOG_ENTRIES = 200_000;
+/**
+ * The kill schedule (which thread, how, after how many ms) comes from this
+ * seed; every failure message prints it, and WASMQ_FAULT_SEED=<seed> replays
+ * the same schedule (the threads' own timing still varies from run to run).
+ */
+const SEED = process.env.WASMQ_FAULT_SEED === undefined ? (Math.random() * 2 ** 32) >>> 0 : Number(process.env.WASMQ_FAULT_SEED) >>> 0;
+
+/** mulberry32: a small seeded generator of floats in [0, 1). */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -44,7 +61,8 @@ interface Live {
  * Kills `kills` random busy threads (of the given roles) while 2 producers and
  * 2 consumers move large messages, replacing each; then checks delivery.
  */
-async function killAtRandom(kills: number, victims: 'producer' | 'both') {
+async function killAtRandom(kills: number, victims: 'producer' | 'both', seed: number) {
+    const replay = `(kill schedule seed ${seed}: WASMQ_FAULT_SEED=${seed} replays it)`;
     // Where terminate() leaves the thread running, a "killed" thread would go on
     // pushing and popping: victims die by process.exit or throw instead.
     const canTerminate = await terminateStopsBusyThreads();
@@ -82,7 +100,8 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
     };
     for (let i = 0; i < 2; i++) start('producer'), start('consumer');
 
-    const rnd = (n: number) => Math.floor(Math.random() * n);
+    const random = seeded(seed);
+    const rnd = (n: number) => Math.floor(random() * n);
     const done = new Int32Array(progress);
     // A thread's operations so far: a producer's returned pushes, a consumer's log length.
     const ops = (w: Live) => (w.role === 'producer' ? Atomics.load(done, w.id) : Atomics.load(new Int32Array(w.log!), 0));
@@ -109,7 +128,7 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
     await Promise.all(live.filter((w) => w.role === 'producer').map((w) => w.gone));
     q.close();
     await Promise.all(all.map((w) => w.gone));
-    expect(errors).toEqual([]);
+    expect(errors, replay).toEqual([]);
 
     // What arrived, from every consumer's log.
     const seen = new Map<number, Uint8Array>();
@@ -130,8 +149,8 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
         last.set(p, s);
       }
     }
-    expect(corrupt).toBe(0);
-    expect(orderErrors.slice(0, 5)).toEqual([]);
+    expect(corrupt, replay).toBe(0);
+    expect(orderErrors.slice(0, 5), replay).toEqual([]);
 
     let returned = 0;
     let lost = 0;
@@ -145,20 +164,20 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both') {
     console.info(
       `fault test: ${kills} kills (${killedConsumers} consumers${canTerminate ? '' : '; no terminate(): this engine\'s leaves the thread running'}), ` +
         `${returned} pushes returned, ` +
-        `${lost} lost (allowed ${killedConsumers}), ${duplicated} duplicated, stats ${JSON.stringify(q.stats)}`,
+        `${lost} lost (allowed ${killedConsumers}), ${duplicated} duplicated, stats ${JSON.stringify(q.stats)} ${replay}`,
     );
-    expect(returned).toBeGreaterThan(1000); // the test really moved messages
-    expect(duplicated).toBe(0);
-    expect(lost).toBeLessThanOrEqual(killedConsumers);
+    expect(returned, replay).toBeGreaterThan(1000); // the test really moved messages
+    expect(duplicated, replay).toBe(0);
+    expect(lost, replay).toBeLessThanOrEqual(killedConsumers);
 }
 
 describe('threads killed at random moments', () => {
   it(`${KILLS} kills of producers and consumers (terminate, process.exit, uncaught throw): nothing pushed is lost but what a dying consumer held`, async () => {
-    await killAtRandom(KILLS, 'both');
+    await killAtRandom(KILLS, 'both', SEED);
   }, 300_000);
 
   it(`${PRODUCER_KILLS} kills of producers only: every message whose push returned arrives exactly once`, async () => {
-    await killAtRandom(PRODUCER_KILLS, 'producer');
+    await killAtRandom(PRODUCER_KILLS, 'producer', SEED + 1);
   }, 300_000);
 
   it('after dead threads were reclaimed, fresh threads move 20k messages exactly once', async () => {
