@@ -4,6 +4,7 @@
 //
 //   npm run soak                  3 minutes, 2x2 threads
 //   npm run soak -- --minutes 10 --producers 4 --consumers 4
+//   node scripts/soak.mjs --seconds 20 --sample-seconds 4    the short soak npm test runs (test/scripts/soak.test.ts)
 import { Worker, isMainThread, workerData, parentPort } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ const arg = (name, fallback) => {
 
 if (isMainThread) {
   const { createQueue } = await import('../dist/index.js');
-  const minutes = arg('minutes', 3);
+  const seconds = arg('seconds', 60 * arg('minutes', 3));
+  const sampleMs = 1000 * arg('sample-seconds', 10);
   const P = arg('producers', 2);
   const C = arg('consumers', 2);
   const q = createQueue({ capacity: 4096, slotBytes: 64 });
@@ -43,8 +45,8 @@ if (isMainThread) {
     console.log(
       `[soak] ${s.t.toFixed(0)} s  rss ${mb(s.rss)} MiB  main heap ${mb(s.heap)} MiB  worker heaps ${mb(workerHeap)} MiB  queue size ${q.size}`,
     );
-  }, 10_000);
-  await new Promise((r) => setTimeout(r, minutes * 60_000));
+  }, sampleMs);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
   Atomics.store(stop, 0, 1);
   const sent = await Promise.all(producers);
   q.close();
