@@ -46,7 +46,8 @@ describe('a producer that stops between claiming and publishing', () => {
     expect(q.stats).toMatchObject({ reclaimedWrites: 1, retriedWrites: 0 });
   });
 
-  it('if it was only slow, its publish fails, and a Queue push retries so nothing is lost or torn', () => {
+  // The Queue's own retry, with a real thread held in its push: transfer.threads.test.ts.
+  it('if it was only slow, its publish fails with R_RECLAIMED and counts as a retried write; its cells are usable again', () => {
     const q = createQueue({ capacity: 8, slotBytes: 8, stallTimeoutMs: STALL });
     const slow = rogue(q);
     const claim = slow.claimWrite(8);
