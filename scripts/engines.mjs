@@ -29,6 +29,7 @@ export const ENGINE_TESTS = [
   'test/queue/inplace.threads.test.ts',
   'test/queue/faults.threads.test.ts',
   'test/queue/transfer.threads.test.ts',
+  'test/queue/kills.threads.test.ts',
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
   'test/wait.test.ts',

@@ -1,47 +1,20 @@
 // The Queue's own slow-thread paths (ts/queue/transfer.ts), with a real
-// thread held at an exact step of a real push or pop (workers/slow-thread.mjs)
+// thread held at an exact step of a real push or pop (workers/held-thread.mjs)
 // for as long as the test needs: no race with a timer decides the outcome.
 // A slow push whose claim was reclaimed pushes again; a slow pop whose take
 // was reclaimed drops its possibly torn copy and takes the next message.
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
-import { runWorker } from '../helpers.js';
+import { heldThread, until } from './held-thread.js';
 
-const STOPPED = 0;
-const RELEASE = 1;
 const filled = (n: number, v: number) => new Uint8Array(n).fill(v);
-
-/** Waits, without blocking this thread, until `ready()` holds; the bound only turns a hang into a failure. */
-async function until(ready: () => boolean, what: string) {
-  const end = Date.now() + 30_000;
-  while (!ready()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
-/** Starts the slow thread and resolves once it is held inside its operation. */
-async function slowThread(handle: unknown, role: 'producer' | 'consumer', hook: string, message?: Uint8Array) {
-  const control = new SharedArrayBuffer(8);
-  const ctl = new Int32Array(control);
-  const thread = runWorker<{ got?: number[]; pushed?: boolean }>('slow-thread.mjs', {
-    handle, role, hook, control, message: message && Array.from(message),
-  });
-  await Promise.race([until(() => Atomics.load(ctl, STOPPED) === 1, `the ${role} to stop in ${hook}`), thread.result]);
-  expect(Atomics.load(ctl, STOPPED), `the ${role} stopped in ${hook}`).toBe(1);
-  const release = () => {
-    Atomics.store(ctl, RELEASE, 1);
-    Atomics.notify(ctl, RELEASE);
-  };
-  return { ...thread, release };
-}
 
 describe('a Queue thread that is slow, not dead, inside an operation', () => {
   it('a push held between claim and publish past stallTimeoutMs is reclaimed, then pushes again: the message arrives once, intact', async () => {
     // scratchBytes 8: a 100-byte message takes the claim → copy → publish path.
     const q = createQueue({ capacity: 8, slotBytes: 64, scratchBytes: 8, stallTimeoutMs: 30 });
     const message = filled(100, 7);
-    const slow = await slowThread(q.handle, 'producer', 'publishWrite', message);
+    const slow = await heldThread(q.handle, 'producer', { message });
     try {
       const popped = q.popAsync({ timeoutMs: 30_000 }); // finds the head claimed and unpublished
       await until(() => q.stats.reclaimedWrites === 1, 'the stalled claim to be reclaimed');
@@ -61,7 +34,7 @@ describe('a Queue thread that is slow, not dead, inside an operation', () => {
     const q = createQueue({ capacity: 4, slotBytes: 64, scratchBytes: 8, stallTimeoutMs: 30 });
     const [m1, m2, m3] = [1, 2, 3].map((v) => filled(100, v));
     q.push(m1);
-    const slow = await slowThread(q.handle, 'consumer', 'releaseRead'); // holds m1's cells, copied out
+    const slow = await heldThread(q.handle, 'consumer'); // holds m1's cells, copied out
     try {
       q.push(m2);
       const pushing = q.pushAsync(m3, { timeoutMs: 30_000 }); // needs m1's cells
