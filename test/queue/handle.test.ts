@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachQueue, createQueue } from '../../dist/index.js';
 import { LAYOUT_VERSION, MAGIC, OFF_CAPACITY, OFF_MAGIC, OFF_VERSION } from '../../dist/kernel/layout.js';
+import { runWorker } from '../helpers.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 
@@ -62,5 +63,22 @@ describe('attachQueue with forged, truncated or foreign handles', () => {
     const clone = structuredClone(q.handle);
     attachQueue<string>(clone).tryPush('via clone');
     expect(q.tryPop()).toBe('via clone');
+  });
+});
+
+describe('attachQueue on another thread', () => {
+  it.each([
+    ['json', { n: 1, list: ['a', null, { deep: true }] }, { reply: [2, 'b'] }],
+    ['string', 'héllo, 世界', 'wörld'],
+  ] as const)("a worker attaching a '%s' queue's handle without a codec option decodes and encodes with the queue's codec", async (codec, sent, reply) => {
+    const q = createQueue<unknown>({ codec });
+    expect(q.tryPush(sent)).toBe(true);
+    const { worker, result } = runWorker<{ value?: unknown; error?: string }>('codec-echo.mjs', { handle: q.handle, reply });
+    try {
+      expect(await result).toEqual({ value: sent });
+      expect(q.tryPop()).toEqual(reply);
+    } finally {
+      await worker.terminate();
+    }
   });
 });

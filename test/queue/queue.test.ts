@@ -1,7 +1,8 @@
 // Single-thread semantics of every Queue call. (Thread safety is proved in threads.test.ts.)
 import { describe, expect, it } from 'vitest';
-import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError } from '../../dist/index.js';
-import { OFF_LEASES } from '../../dist/kernel/layout.js';
+import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError, type Queue } from '../../dist/index.js';
+import { OFF_CONSUMERS_WAITING, OFF_LEASES, OFF_PRODUCERS_WAITING } from '../../dist/kernel/layout.js';
+import { runWorker } from '../helpers.js';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const filled = (len: number, seed = 1) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 0xff);
@@ -166,6 +167,37 @@ describe('close', () => {
     const p = q.popAsync();
     setTimeout(() => q.close(), 30);
     await expect(p).rejects.toBeInstanceOf(QueueClosedError);
+  });
+
+  it('wakes threads parked in pop() and push() on other threads, which nothing else would wake', async () => {
+    // A stall timeout this long makes a blocked call's periodic re-check
+    // (every stallTimeoutMs / 2) never come: only close()'s wake-up can end it.
+    const forever = 2 ** 31 - 1;
+    const empty = createQueue({ stallTimeoutMs: forever });
+    const full = createQueue({ capacity: 2, slotBytes: 8, stallTimeoutMs: forever });
+    expect([full.tryPush(bytes(1)), full.tryPush(bytes(2)), full.tryPush(bytes(3))]).toEqual([true, true, false]);
+    const popper = runWorker<string>('blocked.mjs', { handle: empty.handle, op: 'pop' });
+    const pusher = runWorker<string>('blocked.mjs', { handle: full.handle, op: 'push' });
+    const waiting = (q: Queue<Uint8Array>, offset: number) => Atomics.load(new Int32Array(q.handle.memory.buffer), offset >> 2);
+    // A bound, so that a missing wake-up fails the test instead of hanging it.
+    const within10s = (p: Promise<string>) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still blocked 10 s after close'), 10_000)));
+      return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+    };
+    try {
+      // Close once both are parked (registered on their wake words), not before they block.
+      while (waiting(empty, OFF_CONSUMERS_WAITING) === 0 || waiting(full, OFF_PRODUCERS_WAITING) === 0) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      empty.close();
+      full.close();
+      expect(await within10s(popper.result)).toBe('QueueClosedError');
+      expect(await within10s(pusher.result)).toBe('QueueClosedError');
+    } finally {
+      await Promise.all([popper.worker.terminate(), pusher.worker.terminate()]);
+    }
   });
 });
 
