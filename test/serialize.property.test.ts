@@ -19,13 +19,10 @@ import {
   RESULT_ERROR, RESULT_OK, TASK_HEADER_BYTES, decodeResult, decodeTaskInput, encodeResult, encodeTaskInput, writeTaskId,
 } from '../ts/pool/task-codec.js';
 import { build, graphs } from './structured-values.js';
+import { fuzzParameters } from './fuzz.js';
 import { errorName, expectSameClone, outcomeOf, poolApproximation, poolRejects, type Outcome } from './clone-oracle.js';
 
-const fuzz: fc.Parameters<unknown> = {
-  numRuns: Number(process.env.WASMQ_FUZZ_RUNS ?? 1000),
-  ...(process.env.WASMQ_FUZZ_SEED ? { seed: Number(process.env.WASMQ_FUZZ_SEED) } : {}),
-  ...(process.env.WASMQ_FUZZ_PATH ? { path: process.env.WASMQ_FUZZ_PATH } : {}),
-};
+const fuzz: fc.Parameters<unknown> = fuzzParameters(1000);
 
 /** The oracle: what structuredClone does with the value. */
 const oracle = (value: unknown): Outcome => outcomeOf(() => structuredClone(value));

@@ -8,6 +8,7 @@
 // WASMQ_FUZZ_SEED=<seed> npx vitest run --project node test/queue/inplace.property
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fuzzParameters } from '../fuzz.js';
 import { createQueue, QueueClosedError, TimeoutError, type Queue } from '../../dist/index.js';
 
 
@@ -226,17 +227,17 @@ const commandsFor = (cfg: { capacity: number; slotBytes: number }) => {
 
 describe('property: in-place calls against a model FIFO', () => {
   it('tryPublish / tryDrain / drain (with throwing fills and handlers) mixed with push / pop calls: every result equals the model', () => {
-    const seed = process.env.WASMQ_FUZZ_SEED;
     fc.assert(
       fc.property(
         setup.chain((cfg) => fc.tuple(fc.constant(cfg), commandsFor(cfg))),
         ([cfg, cmds]) => {
+          tag = 0; // each run's messages alike, whatever ran before: a replayed failure is the same run
           const q = createQueue(cfg);
           const model: Model = { ring: [], kept: [], closed: false, capacity: cfg.capacity, slotBytes: cfg.slotBytes };
           fc.modelRun(() => ({ model, real: q }), cmds);
         },
       ),
-      { numRuns: Number(process.env.WASMQ_FUZZ_RUNS ?? 200), ...(seed ? { seed: Number(seed) } : {}) },
+      fuzzParameters(200),
     );
   }, 120_000);
 });

@@ -2,6 +2,7 @@
 // model queue on one thread, and random producer/consumer scripts on two threads.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { fuzzParameters } from '../fuzz.js';
 import { createQueue, QueueClosedError, type Queue } from '../../dist/index.js';
 import { runWorker } from '../helpers.js';
 
@@ -109,32 +110,32 @@ describe('property: one thread, random operations, against a model queue', () =>
       scratchBytes: fc.constantFrom(0, 16, 64, 8192),
       initialPosition: fc.oneof(fc.constant(0), fc.integer({ min: 2 ** 32 - 40, max: 2 ** 32 - 1 })),
     });
+    // One property over (configuration, commands), so that the seed and path
+    // fast-check prints on a failure replay it (WASMQ_FUZZ_SEED, WASMQ_FUZZ_PATH).
+    const commandsFor = (cfg: { capacity: number; slotBytes: number }) => {
+      const maxLen = cfg.capacity * cfg.slotBytes;
+      const len = fc.integer({ min: 0, max: maxLen });
+      return fc.commands(
+        [
+          len.map((l) => new TryPush(l)),
+          fc.constant(new TryPop()),
+          fc.array(len, { maxLength: 6 }).map((ls) => new PushBatch(ls)),
+          fc.integer({ min: 0, max: 6 }).map((n) => new PopBatch(n)),
+          fc.integer({ min: 0, max: maxLen }).map((n) => new TryPopInto(n)),
+          fc.constant(new Close()),
+          fc.constant(new Size()),
+        ],
+        { maxCommands: 60 },
+      );
+    };
     fc.assert(
-      fc.property(setup, (cfg) => {
-        const maxLen = cfg.capacity * cfg.slotBytes;
-        const len = fc.integer({ min: 0, max: maxLen });
-        const commands = fc.commands(
-          [
-            len.map((l) => new TryPush(l)),
-            fc.constant(new TryPop()),
-            fc.array(len, { maxLength: 6 }).map((ls) => new PushBatch(ls)),
-            fc.integer({ min: 0, max: 6 }).map((n) => new PopBatch(n)),
-            fc.integer({ min: 0, max: maxLen }).map((n) => new TryPopInto(n)),
-            fc.constant(new Close()),
-            fc.constant(new Size()),
-          ],
-          { maxCommands: 60 },
-        );
-        fc.assert(
-          fc.property(commands, (cmds) => {
-            const q = createQueue(cfg);
-            const model: Model = { items: [], usedSlots: 0, closed: false, capacity: cfg.capacity, slotBytes: cfg.slotBytes };
-            fc.modelRun(() => ({ model, real: q }), cmds);
-          }),
-          { numRuns: 25 },
-        );
+      fc.property(setup.chain((cfg) => fc.tuple(fc.constant(cfg), commandsFor(cfg))), ([cfg, cmds]) => {
+        tag = 0; // each run's messages alike, whatever ran before: a replayed failure is the same run
+        const q = createQueue(cfg);
+        const model: Model = { items: [], usedSlots: 0, closed: false, capacity: cfg.capacity, slotBytes: cfg.slotBytes };
+        fc.modelRun(() => ({ model, real: q }), cmds);
       }),
-      { numRuns: 20 },
+      fuzzParameters(500),
     );
   });
 });
@@ -183,7 +184,7 @@ describe('property: two threads, random scripts', () => {
           await worker.terminate();
         },
       ),
-      { numRuns: 25 },
+      fuzzParameters(25),
     );
   }, 180_000);
 });
