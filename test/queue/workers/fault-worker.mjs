@@ -3,14 +3,29 @@
 //             stores seq + 1 in progress[id]: "pushes that returned".
 //   consumer: pops, verifies each message, and appends (producer, seq) to its
 //             log in shared memory, committing the log length after each entry.
-// control[slot]: 0 run, 1 stop (finish cleanly), 2 process.exit now, 3 throw now.
+//             log[length - 2] is 1 from before each pop until its entry is committed:
+//             a consumer that dies with it set may have taken one message with it.
+// control[slot]: 0 run, 1 stop (finish cleanly), 2 process.exit now, 3 throw now,
+//   4 stop inside the next operation, at the kernel call between claim and
+//     finish (a producer's publishWrite, a consumer's releaseRead): it sets 5
+//     there and waits forever, for the test to terminate() it mid-operation.
 import { workerData } from 'node:worker_threads';
-import { attachQueue, QueueClosedError, TimeoutError } from '../../../dist/index.js';
+import { QueueClosedError, TimeoutError } from '../../../dist/index.js';
 import { makeFilled, checkFilled, largeLengthOf } from './messages.mjs';
+import { hookKernel } from './kernel-hook.mjs';
 
 const { handle, role, id, slot, control, progress, log, maxLen } = workerData;
-const q = attachQueue(handle);
 const ctl = new Int32Array(control);
+// Messages are 8-64 KiB and scratch areas small: every push and pop takes the
+// claim → copy → finish path, so the hooked call is reached on each.
+hookKernel(role === 'producer' ? 'publishWrite' : 'releaseRead', () => {
+  if (Atomics.load(ctl, slot) !== 4) return;
+  Atomics.store(ctl, slot, 5);
+  Atomics.notify(ctl, slot);
+  for (;;) Atomics.wait(ctl, slot, 5);
+});
+const { attachQueue } = await import('../../../dist/index.js');
+const q = attachQueue(handle);
 const lenOf = (p, s) => largeLengthOf(p, s, maxLen);
 
 function obey() {
@@ -37,15 +52,18 @@ if (role === 'producer') {
     Atomics.store(done, id, seq + 1);
   }
 } else {
-  // log: Int32Array [committed entries, then (producer, seq) pairs...]; errors at the end
+  // log: Int32Array [committed entries, then (producer, seq) pairs...; holding; errors]
   const entries = new Int32Array(log);
-  const cap = (entries.length - 2) >> 1;
+  const HOLDING = entries.length - 2;
+  const cap = (entries.length - 3) >> 1;
   for (;;) {
     if (obey()) break;
     let m;
+    Atomics.store(entries, HOLDING, 1);
     try {
       m = q.pop(50);
     } catch (e) {
+      Atomics.store(entries, HOLDING, 0);
       if (e instanceof QueueClosedError) break;
       if (e instanceof TimeoutError) continue;
       throw e;
@@ -59,5 +77,6 @@ if (role === 'producer') {
     entries[1 + 2 * n] = r.producer;
     entries[2 + 2 * n] = r.seq;
     Atomics.store(entries, 0, n + 1);
+    Atomics.store(entries, HOLDING, 0);
   }
 }

@@ -12,11 +12,11 @@
 //   'exit':  process.exit(3) on the spot;
 //   'throw': throws from inside the kernel call (producer/consumer roles only),
 //            an error nothing catches, so the thread dies with it.
-// The kernel calls are hooked by wrapping the kernel instance's exports in
-// this thread only (its WebAssembly.Instance is replaced before the queue
-// attaches), so the Queue code around them is the shipped one. Replies
+// The kernel calls are hooked by kernel-hook.mjs, so the Queue code around
+// them is the shipped one. Replies
 // { got } (consumer), { pushed: true } (producer, publisher) or { drained } when it goes on.
 import { parentPort, workerData } from '../../workers/thread-port.mjs'; // worker_threads, or a Web Worker (test/thread.ts)
+import { hookKernel } from './kernel-hook.mjs';
 
 const STOPPED = 0;
 const RELEASE = 1;
@@ -34,28 +34,13 @@ function stop() {
 }
 
 const hook = { producer: 'publishWrite', consumer: 'releaseRead' }[role];
+let hooked = false;
 if (hook) {
-  const RealInstance = WebAssembly.Instance;
-  class HookedInstance extends RealInstance {
-    #wrapped;
-    get exports() {
-      if (this.#wrapped) return this.#wrapped;
-      const real = super.exports;
-      let stopped = false;
-      this.#wrapped = {
-        ...real,
-        [hook]: (...args) => {
-          if (!stopped) {
-            stopped = true;
-            stop();
-          }
-          return real[hook](...args);
-        },
-      };
-      return this.#wrapped;
-    }
-  }
-  WebAssembly.Instance = HookedInstance;
+  hookKernel(hook, () => {
+    if (hooked) return;
+    hooked = true;
+    stop();
+  });
 }
 
 const { attachQueue } = await import('../../../dist/index.js');
