@@ -2,8 +2,6 @@
 // one thread (as Comlink's own tests do) and across Node worker_threads (or,
 // with WASMQ_TEST_WORKERS=web, the engine's Web Workers: test/thread.ts).
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Worker } from 'node:worker_threads';
-import { once } from 'node:events';
 import { startThread, webWorkers, type TestThread } from '../thread.js';
 import * as Comlink from 'comlink';
 import { SharedChannel, type SharedPort } from '../../ts/index.js';
@@ -113,26 +111,5 @@ describe(webWorkers ? "Comlink across the engine's Web Workers" : 'Comlink acros
       await worker.terminate();
     });
     return Comlink.wrap<Service>(port);
-  });
-
-  // A Web Worker reports no exit, so this one needs worker_threads.
-  test.skipIf(webWorkers)('a worker whose port is closed (by itself, or by the other side) exits on its own', async () => {
-    // The worker closes its own end.
-    const a = startService() as unknown as { worker: Worker; port: SharedPort };
-    const exitA = once(a.worker, 'exit');
-    expect(await Comlink.wrap<Service>(a.port).closePort()).toBe('closing');
-    const [codeA] = await exitA;
-    expect(codeA).toBe(0);
-    a.port.close();
-
-    // This side closes: the worker sees 'close', and exits.
-    const b = startService() as unknown as { worker: Worker; port: SharedPort };
-    const exitB = once(b.worker, 'exit');
-    const peerClosed = once(b.worker, 'message');
-    expect(await Comlink.wrap<Service>(b.port).add(1, 1)).toBe(2);
-    b.port.close();
-    expect((await peerClosed)[0]).toBe('peer-closed');
-    const [codeB] = await exitB;
-    expect(codeB).toBe(0);
   });
 });

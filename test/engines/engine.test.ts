@@ -39,7 +39,11 @@ describe(`the engine is ${expected}`, () => {
   });
 
   const WebWorker = (globalThis as { Worker?: typeof Worker }).Worker;
-  it.runIf(typeof WebWorker === 'function')('runs its Web Workers (where it has them)', async () => {
+  /** Which engines give module Web Workers (Node does not; the --web runs need them). */
+  const HAS_WEB_WORKERS: Record<Engine, boolean> = { node: false, deno: true, bun: true };
+  it(`has Web Workers exactly where expected (${expected}: ${HAS_WEB_WORKERS[expected] ? 'yes' : 'no'}), and runs them in this engine`, async () => {
+    expect(typeof WebWorker === 'function').toBe(HAS_WEB_WORKERS[expected]);
+    if (!WebWorker) return;
     const source = `postMessage(${ENGINE_OF});`;
     const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     const w = new WebWorker!(url, { type: 'module' });
