@@ -139,6 +139,11 @@ describe('uncloneable values', () => {
   });
 });
 
+/** Lets this thread's event loop run `n` macrotask turns (each after the microtasks before it). */
+async function eventLoopTurns(n: number) {
+  for (let i = 0; i < n; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
 describe('starting', () => {
   test('addEventListener alone does not deliver; start() does, and nothing posted before is lost', async () => {
     const { port1, port2 } = channel();
@@ -146,7 +151,10 @@ describe('starting', () => {
     port2.addEventListener('message', (e) => seen.push((e as MessageEvent).data));
     port1.postMessage('a');
     port1.postMessage('b');
-    await new Promise((r) => setTimeout(r, 20));
+    // Both messages are in port2's queue already (posting is synchronous),
+    // and a started port on this thread would hand them over within a turn
+    // or two of the event loop; ten turns, not a wall-clock wait.
+    await eventLoopTurns(10);
     expect(seen).toEqual([]);
     const done = new Promise<void>((resolve) => port2.addEventListener('message', () => seen.length === 2 && resolve()));
     port2.start();
@@ -191,7 +199,7 @@ describe('closing', () => {
     port2.close();
     port1.postMessage('to a closed port');
     port2.postMessage('from a closed port');
-    await new Promise((r) => setTimeout(r, 20));
+    await eventLoopTurns(10); // as above: turns of this thread's event loop, not a wall-clock wait
     expect(seen).toEqual([]);
   });
 });

@@ -56,14 +56,6 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Settles within the test or reports 'pending' after `ms` (proves absence, not speed). */
-async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'resolved' | 'rejected' | 'pending'> {
-  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
-  promise.then(() => (state = 'resolved'), () => (state = 'rejected'));
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return state;
-}
-
 describe('run', () => {
   it('returns each task output, structured values intact', async () => {
     const p = pool({ worker: behaviours, threads: 2 });
@@ -290,10 +282,16 @@ describe('maxQueue backpressure', () => {
     while (p.stats.running === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const queued = [1, 2].map((value) => p.run({ op: 'echo', value }));
     const waiting = [3, 4].map((value) => p.run({ op: 'echo', value }));
-    expect(await stateAfter(waiting[1], 50)).toBe('pending');
+    // Waiting, not rejected: the pool counts them queued, and (below) they
+    // resolve, in order, only once the gate lets the blocker finish.
     expect(p.stats).toMatchObject({ running: 1, queued: 4 });
+    const settled: number[] = [];
+    for (const [i, t] of [blocker, ...queued, ...waiting].entries()) void t.then(() => settled.push(i), () => settled.push(-i));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(settled).toEqual([]); // nothing settled before the gate (checked after a turn of the event loop)
     writeFileSync(gate, '');
     await expect(Promise.all([blocker, ...queued, ...waiting])).resolves.toEqual([0, 1, 2, 3, 4]);
+    expect(settled).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('a task waiting for room can be aborted, and the rest still run', async () => {
