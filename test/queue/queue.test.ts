@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError, type Queue } from '../../dist/index.js';
 import { OFF_CONSUMERS_WAITING, OFF_LEASES, OFF_PRODUCERS_WAITING } from '../../dist/kernel/layout.js';
 import { runWorker } from '../helpers.js';
+import { execFileSync } from 'node:child_process';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const filled = (len: number, seed = 1) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 0xff);
@@ -201,6 +202,49 @@ describe('close', () => {
   });
 });
 
+describe('close wakes every waiter at once', () => {
+  it('three popAsync, a popBatchAsync and a drainAsync parked here, and a pop() blocked in another thread, all end when the queue closes', async () => {
+    const q = createQueue({ stallTimeoutMs: 2 ** 31 - 1 }); // no periodic re-check: only close()'s wake-up ends a wait
+    const popper = runWorker<string>('blocked.mjs', { handle: q.handle, op: 'pop' });
+    const rejection = (p: Promise<unknown>) => p.then((v) => `resolved ${String(v)}`, (e) => (e instanceof QueueClosedError ? 'QueueClosedError' : String(e)));
+    const waiters = [q.popAsync(), q.popAsync(), q.popAsync(), q.popBatchAsync(2)].map(rejection);
+    const drained = q.drainAsync(() => {});
+    const waiting = () => Atomics.load(new Int32Array(q.handle.memory.buffer), OFF_CONSUMERS_WAITING >> 2);
+    try {
+      while (waiting() === 0) await new Promise((r) => setTimeout(r, 5)); // the other thread is parked
+      await new Promise((r) => setTimeout(r, 50));
+      q.close();
+      const within10s = <T>(p: Promise<T>) => Promise.race([p, new Promise<string>((r) => setTimeout(() => r('still waiting 10 s after close'), 10_000).unref())]);
+      expect(await within10s(Promise.all(waiters))).toEqual(['QueueClosedError', 'QueueClosedError', 'QueueClosedError', 'QueueClosedError']);
+      expect(await within10s(drained)).toBe(0); // drain returns 0 once closed and drained
+      expect(await within10s(popper.result)).toBe('QueueClosedError');
+    } finally {
+      await popper.worker.terminate();
+    }
+  });
+});
+
+describe('async calls act at once', () => {
+  it('each async call does its work when called, before it is awaited, so un-awaited calls keep their order', async () => {
+    const q = createQueue({ codec: 'string', capacity: 8, slotBytes: 8 });
+    const pushes = [q.pushAsync('a'), q.pushAsync('b'), q.pushAsync('c')];
+    expect(q.size).toBe(3); // all three pushed already, none awaited
+    const pops = [q.popAsync(), q.popBatchAsync(1)];
+    expect(q.size).toBe(1); // 'a' and 'b' taken already
+    const seen: number[] = [];
+    const drained = q.drainAsync((bytes, offset) => seen.push(bytes[offset]), { max: 1 });
+    expect(seen).toEqual(['c'.charCodeAt(0)]); // the handler already ran
+    const published = q.publishAsync(1, (bytes, offset) => (bytes[offset] = 'd'.charCodeAt(0)));
+    expect(q.size).toBe(1);
+    await Promise.all(pushes);
+    expect(await pops[0]).toBe('a');
+    expect(await pops[1]).toEqual(['b']);
+    expect(await drained).toBe(1);
+    await published;
+    expect(q.tryPop()).toBe('d');
+  });
+});
+
 describe('timeouts and abort', () => {
   it('pop(timeoutMs) throws TimeoutError on an empty queue; push(timeoutMs) on a full one', () => {
     const q = createQueue({ capacity: 2, slotBytes: 8 });
@@ -373,6 +417,29 @@ describe('attaching', () => {
     const out = new Uint8Array(4);
     expect(q.tryPopInto(out)).toBe(1);
     expect(out[0]).toBe(5);
+  });
+
+  it('a Queue that is garbage-collected returns its scratch area, as detach() does', () => {
+    // In a child Node with --expose-gc, so that collection can be asked for.
+    const dist = new URL('../../dist/index.js', import.meta.url).href;
+    const layout = new URL('../../dist/kernel/layout.js', import.meta.url).href;
+    const script = `
+      const { createQueue, attachQueue } = await import(${JSON.stringify(dist)});
+      const { OFF_LEASES } = await import(${JSON.stringify(layout)});
+      const q = createQueue({ scratchAreas: 2 });
+      const leases = new Uint32Array(q.handle.memory.buffer, OFF_LEASES, 1);
+      let other = attachQueue(q.handle);
+      const before = leases[0];
+      other = null;
+      let rounds = 0;
+      while (leases[0] !== 1 && rounds < 100) {
+        globalThis.gc();
+        await new Promise((r) => setTimeout(r, 10)); // finalizers run in a later task
+        rounds++;
+      }
+      console.log(JSON.stringify({ before, after: leases[0] }));`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(out)).toEqual({ before: 0b11, after: 0b01 }); // the creator keeps area 0; the collected Queue's area 1 is free
   });
 
   it('detach() returns the scratch area so another attach can lease it', () => {
