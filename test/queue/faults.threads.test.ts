@@ -143,9 +143,12 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both', seed: n
       start(victim.role);
     }
 
-    // Stop the producers cleanly, then close: consumers drain and exit.
+    // Stop the producers cleanly, then close: consumers drain and exit. Every
+    // producer must be gone first, victims too: one asked to exit or throw
+    // obeys only between pushes, and a close while it still waits in a push
+    // would end that push with QueueClosedError, an error of the test's making.
     for (const w of live) if (w.role === 'producer') Atomics.store(ctl, w.slot, 1);
-    await Promise.all(live.filter((w) => w.role === 'producer').map((w) => w.gone));
+    await Promise.all(all.filter((w) => w.role === 'producer').map((w) => w.gone));
     q.close();
     await Promise.all(all.map((w) => w.gone));
     expect(errors, replay).toEqual([]);
