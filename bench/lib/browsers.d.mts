@@ -47,3 +47,6 @@ export const WEBKIT: EngineInfo;
 export const ENGINES: EngineInfo[];
 export function missingEngineMessage(engine: EngineInfo, found?: { executable?: string | Record<string, string> }): Promise<string | undefined>;
 export function openEnginePage(engine: EngineInfo, url: string, executable: string | Record<string, string>, options?: { timeoutMs?: number }): Promise<EnginePage>;
+export function freePort(): Promise<number>;
+export function trackGroup(pid: number): void;
+export function endGroup(pid: number): void;

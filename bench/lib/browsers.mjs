@@ -279,7 +279,8 @@ export async function missingEngineMessage(engine, found = {}) {
   return undefined;
 }
 
-async function freePort() {
+/** A free loopback TCP port (for a WebDriver to listen on). */
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
     server.on('error', reject);
@@ -292,7 +293,12 @@ async function freePort() {
 
 /** Process groups of running WebKit drivers (detached): ended on exit too, so an aborted run leaves no Xvfb behind. */
 const driverGroups = new Set();
-function endGroup(pid) {
+/** Registers a detached driver's process group, to be ended by endGroup or when this process exits. */
+export function trackGroup(pid) {
+  driverGroups.add(pid);
+}
+/** Ends a detached driver's process group (SIGTERM to the group). */
+export function endGroup(pid) {
   driverGroups.delete(pid);
   try {
     process.kill(-pid, 'SIGTERM');
@@ -330,7 +336,7 @@ async function openWebKit(binaries, timeoutMs) {
     env: { ...process.env, JSC_useSharedArrayBuffer: '1' },
     detached: true,
   });
-  driverGroups.add(driver.pid);
+  trackGroup(driver.pid);
   let stderr = '';
   driver.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   const base = `http://127.0.0.1:${port}`;

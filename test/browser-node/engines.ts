@@ -11,9 +11,9 @@
 //   (MiniBrowser needs an X display even when nothing is shown).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { browserSkipped, findChromium, SKIP_BROWSER_ENV } from './chromium.js';
-import { WEBKIT } from '../../bench/lib/browsers.mjs';
+// The WebKit binaries, a free port and the detached drivers' process groups: one definition, the bench driver's.
+import { WEBKIT, endGroup, freePort, trackGroup } from '../../bench/lib/browsers.mjs';
 
 export type EngineId = 'chromium' | 'firefox' | 'webkit';
 
@@ -98,31 +98,6 @@ export function selectedEngines(): Engine[] {
 
 // ------------------------------------------------------------ WebKit over WebDriver
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Process groups of running drivers: ended on exit too, since they run detached. */
-const driverGroups = new Set<number>();
-function endGroup(pid: number): void {
-  driverGroups.delete(pid);
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-}
-process.on('exit', () => {
-  for (const pid of [...driverGroups]) endGroup(pid);
-});
-
 /** A WebDriver (W3C, HTTP) session with MiniBrowser, the driver started under xvfb-run. */
 export class WebKitSession {
   private constructor(
@@ -150,7 +125,7 @@ export class WebKitSession {
       env: sharedArrayBuffer ? { ...process.env, JSC_useSharedArrayBuffer: '1' } : process.env,
       detached: true,
     });
-    driverGroups.add(driver.pid!);
+    trackGroup(driver.pid!);
     let stderr = '';
     driver.stderr!.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
