@@ -5,6 +5,10 @@
 //             log in shared memory, committing the log length after each entry.
 //             log[length - 2] is 1 from before each pop until its entry is committed:
 //             a consumer that dies with it set may have taken one message with it.
+//             log[length - 3] counts this live consumer's pops whose take was
+//             reclaimed under it (releaseRead failed: it paused past
+//             stallTimeoutMs and was taken for dead, so that message is lost
+//             and its copy discarded, as documented).
 // control[slot]: 0 run, 1 stop (finish cleanly), 2 process.exit now, 3 throw now,
 //   4 stop inside the next operation, at the kernel call between claim and
 //     finish (a producer's publishWrite, a consumer's releaseRead): it sets 5
@@ -16,14 +20,23 @@ import { hookKernel } from './kernel-hook.mjs';
 
 const { handle, role, id, slot, control, progress, log, maxLen } = workerData;
 const ctl = new Int32Array(control);
+// log: Int32Array [committed entries, then (producer, seq) pairs...; live reclaims, holding, errors]
+const entries = log && new Int32Array(log);
+const LIVE_RECLAIMS = entries && entries.length - 3;
 // Messages are 8-64 KiB and scratch areas small: every push and pop takes the
 // claim → copy → finish path, so the hooked call is reached on each.
-hookKernel(role === 'producer' ? 'publishWrite' : 'releaseRead', () => {
-  if (Atomics.load(ctl, slot) !== 4) return;
-  Atomics.store(ctl, slot, 5);
-  Atomics.notify(ctl, slot);
-  for (;;) Atomics.wait(ctl, slot, 5);
-});
+hookKernel(
+  role === 'producer' ? 'publishWrite' : 'releaseRead',
+  () => {
+    if (Atomics.load(ctl, slot) !== 4) return;
+    Atomics.store(ctl, slot, 5);
+    Atomics.notify(ctl, slot);
+    for (;;) Atomics.wait(ctl, slot, 5);
+  },
+  (result) => {
+    if (role === 'consumer' && result < 0) Atomics.add(entries, LIVE_RECLAIMS, 1);
+  },
+);
 const { attachQueue } = await import('../../../dist/index.js');
 const q = attachQueue(handle);
 const lenOf = (p, s) => largeLengthOf(p, s, maxLen);
@@ -52,10 +65,8 @@ if (role === 'producer') {
     Atomics.store(done, id, seq + 1);
   }
 } else {
-  // log: Int32Array [committed entries, then (producer, seq) pairs...; holding; errors]
-  const entries = new Int32Array(log);
   const HOLDING = entries.length - 2;
-  const cap = (entries.length - 3) >> 1;
+  const cap = (entries.length - 4) >> 1;
   for (;;) {
     if (obey()) break;
     let m;

@@ -1,10 +1,10 @@
 // A test-only seam inside a real Queue operation: `before` runs before every
 // call the Queue makes to the kernel export `name` (e.g. publishWrite, between
-// a push's claim and its publish). It wraps the exports of every kernel
+// a push's claim and its publish), and `after` (if given) with its result. It wraps the exports of every kernel
 // instance this thread creates from now on (WebAssembly.Instance is replaced
 // in this thread only), so the Queue code around the call is the shipped one.
 // Install it before the thread attaches its queue.
-export function hookKernel(name, before) {
+export function hookKernel(name, before, after) {
   const RealInstance = WebAssembly.Instance;
   class HookedInstance extends RealInstance {
     #wrapped;
@@ -15,7 +15,9 @@ export function hookKernel(name, before) {
           ...real,
           [name]: (...args) => {
             before();
-            return real[name](...args);
+            const result = real[name](...args);
+            after?.(result);
+            return result;
           },
         };
       }
