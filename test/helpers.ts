@@ -4,6 +4,13 @@ import { expect } from 'vitest';
 import { OFF_HEAD, OFF_TAIL } from '../dist/kernel/layout.js';
 import { startThread, type TestThread } from './thread.js';
 
+/**
+ * For tests where no thread dies: the longest stall timeout, so that no pause
+ * of a live thread, however long on a loaded machine, gets it taken for dead
+ * (which would rightly lose the message it held and break exact counts).
+ */
+export const NO_RECLAIM = { stallTimeoutMs: 2 ** 31 - 1 } as const;
+
 export const workerUrl = (name: string) => new URL(`./queue/workers/${name}`, import.meta.url);
 
 /** Starts a worker and resolves with its first message; rejects on error or early exit. */

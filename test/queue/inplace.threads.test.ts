@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestThread } from '../thread.js';
 import { attachQueue, createQueue } from '../../dist/index.js';
-import { checkWrapped, positions, runWorker } from '../helpers.js';
+import { checkWrapped, NO_RECLAIM, positions, runWorker } from '../helpers.js';
 
 /** Words of the control array (workers/inplace-common.mjs, CTL). */
 const CTL = { hold: 0, held: 1, done: 2, timeouts: 3 };
@@ -58,7 +58,7 @@ async function until(ready: () => boolean, ms: number, what: string) {
 }
 
 async function run(o: Run) {
-  const q = createQueue({ capacity: o.capacity, slotBytes: o.slotBytes ?? 64, initialPosition: o.initialPosition });
+  const q = createQueue({ capacity: o.capacity, slotBytes: o.slotBytes ?? 64, initialPosition: o.initialPosition, ...NO_RECLAIM });
   const startAt = positions(q);
   if (o.initialPosition !== undefined) expect(startAt).toEqual({ tail: o.initialPosition, head: o.initialPosition });
   const maxLen = o.maxLen ?? 4096;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fuzzParameters } from '../fuzz.js';
 import { createQueue, QueueClosedError, type Queue } from '../../dist/index.js';
-import { runWorker } from '../helpers.js';
+import { NO_RECLAIM, runWorker } from '../helpers.js';
 
 interface Model {
   items: Uint8Array[];
@@ -154,7 +154,7 @@ describe('property: two threads, random scripts', () => {
         fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 8 }),
         fc.constantFrom(4, 16, 64),
         async (script, lengths, popSizes, capacity) => {
-          const q = createQueue({ capacity, slotBytes: 16, maxMessageBytes: capacity * 16 });
+          const q = createQueue({ capacity, slotBytes: 16, maxMessageBytes: capacity * 16, ...NO_RECLAIM });
           const fitted = lengths.map((l) => Math.min(l, capacity * 16 - 4));
           const { worker, result } = runWorker<number>('scripted-producer.mjs', { handle: q.handle, script, lengths: fitted });
           let next = 0;

@@ -1,7 +1,7 @@
 // Exactly-once, intact, per-producer-ordered delivery between real threads.
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
-import { checkWrapped, positions, runWorker } from '../helpers.js';
+import { checkWrapped, NO_RECLAIM, positions, runWorker } from '../helpers.js';
 
 interface ConsumerReport {
   seen: Uint8Array[];
@@ -22,6 +22,7 @@ async function runStress(opts: {
     capacity: opts.capacity ?? 1024,
     slotBytes: opts.slotBytes ?? 64,
     initialPosition: opts.initialPosition,
+    ...NO_RECLAIM,
   });
   const start = positions(q);
   if (opts.initialPosition !== undefined) expect(start).toEqual({ tail: opts.initialPosition, head: opts.initialPosition });
