@@ -8,6 +8,8 @@ import { startThread, type TestThread } from './thread.js';
  * For tests where no thread dies: the longest stall timeout, so that no pause
  * of a live thread, however long on a loaded machine, gets it taken for dead
  * (which would rightly lose the message it held and break exact counts).
+ * It also means a blocked call never re-checks on its own (every
+ * stallTimeoutMs / 2): only a wake-up ends its wait.
  */
 export const NO_RECLAIM = { stallTimeoutMs: 2 ** 31 - 1 } as const;
 
@@ -22,6 +24,19 @@ export function runWorker<T = unknown>(name: string, workerData: unknown): { wor
     worker.once('exit', (code) => reject(new Error(`worker ${name} exited with code ${code} before replying`)));
   });
   return { worker, result };
+}
+
+/**
+ * Waits, without blocking this thread, until `ready()` holds. The bound
+ * (default 30 s) only turns a hang into a failure naming `what`; it is not a
+ * claim about speed.
+ */
+export async function until(ready: () => boolean, what: string, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
 }
 
 /** Resolves when the worker has exited. */

@@ -202,4 +202,3 @@ describe('async calls that never wait still let the event loop turn', () => {
     expect(callsBefore * 0.01).toBeLessThan(MAX_ASYNC_RUN_MS * 10);
   });
 });
-

@@ -11,17 +11,17 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { createQueue } from '../../dist/index.js';
-import { workerUrl } from '../helpers.js';
+import { until, workerUrl } from '../helpers.js';
+import { FROM_END, consumerLog, fromEnd } from './workers/fault-log.mjs';
 
 const KILLS = Number(process.env.WASMQ_FAULT_KILLS ?? 300);
 const PRODUCER_KILLS = Number(process.env.WASMQ_FAULT_PRODUCER_KILLS ?? 100);
 const LOG_ENTRIES = 200_000;
-/** A consumer's log (fault-worker.mjs): entries, (producer, seq) pairs, then live reclaims, holding, errors. */
-const consumerLog = (entries: number) => new SharedArrayBuffer(4 * (4 + 2 * entries));
-/** Words from the end of a consumer's log. */
-const LIVE_RECLAIMS_FROM_END = 3;
-const HOLDING_FROM_END = 2;
-const fromEnd = (log: SharedArrayBuffer, k: number) => Atomics.load(new Int32Array(log), (log.byteLength >> 2) - k);
+/** A word of a consumer's log (workers/fault-log.mjs), `k` from its end. */
+const logWord = (log: SharedArrayBuffer, k: number) => {
+  const words = new Int32Array(log);
+  return Atomics.load(words, fromEnd(words, k));
+};
 /**
  * The kill schedule (which thread, how, after how many ms) comes from this
  * seed; every failure message prints it, and WASMQ_FAULT_SEED=<seed> replays
@@ -141,11 +141,7 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both', seed: n
       if (how <= 1) await victim.worker.terminate();
       else if (how === 4) {
         Atomics.store(ctl, victim.slot, 4);
-        const end = Date.now() + 20_000;
-        while (Atomics.load(ctl, victim.slot) !== 5) {
-          if (Date.now() > end) throw new Error(`the ${victim.role} ${victim.id} never reached its next operation ${replay}`);
-          await sleep(1);
-        }
+        await until(() => Atomics.load(ctl, victim.slot) === 5, `the ${victim.role} ${victim.id} to reach its next operation ${replay}`, 20_000);
         await victim.worker.terminate();
         if (victim.role === 'producer') midOperationProducerKills++;
       } else Atomics.store(ctl, victim.slot, how); // 2: process.exit, 3: uncaught throw
@@ -169,7 +165,7 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both', seed: n
     const orderErrors: string[] = [];
     for (const w of all.filter((x) => x.role === 'consumer')) {
       const e = new Int32Array(w.log!);
-      corrupt += e[e.length - 1];
+      corrupt += e[fromEnd(e, FROM_END.CORRUPT)];
       const last = new Map<number, number>();
       for (let i = 0; i < e[0]; i++) {
         const p = e[1 + 2 * i];
@@ -187,9 +183,9 @@ async function killAtRandom(kills: number, victims: 'producer' | 'both', seed: n
 
     const dead = new Set(all.filter((w) => !live.includes(w)));
     const consumers = all.filter((w) => w.role === 'consumer');
-    const heldByDead = consumers.filter((w) => dead.has(w)).reduce((n, w) => n + fromEnd(w.log!, HOLDING_FROM_END), 0);
+    const heldByDead = consumers.filter((w) => dead.has(w)).reduce((n, w) => n + logWord(w.log!, FROM_END.HOLDING), 0);
     // Pops of live consumers whose take was reclaimed under them: each lost its message.
-    const liveReclaimed = consumers.reduce((n, w) => n + fromEnd(w.log!, LIVE_RECLAIMS_FROM_END), 0);
+    const liveReclaimed = consumers.reduce((n, w) => n + logWord(w.log!, FROM_END.LIVE_RECLAIMS), 0);
     let returned = 0;
     let lost = 0;
     let duplicated = 0;
@@ -267,13 +263,13 @@ describe('threads killed at random moments', () => {
     const counts = [new Map<number, number>(), new Map<number, number>()];
     for (const log of logs) {
       const e = new Int32Array(log);
-      expect(e[e.length - 1]).toBe(0);
+      expect(e[fromEnd(e, FROM_END.CORRUPT)]).toBe(0);
       for (let i = 0; i < e[0]; i++) {
         const m = counts[e[1 + 2 * i]];
         m.set(e[2 + 2 * i], (m.get(e[2 + 2 * i]) ?? 0) + 1);
       }
     }
-    const liveReclaimed = logs.reduce((n, log) => n + fromEnd(log, LIVE_RECLAIMS_FROM_END), 0);
+    const liveReclaimed = logs.reduce((n, log) => n + logWord(log, FROM_END.LIVE_RECLAIMS), 0);
     let lost = 0;
     for (const p of [0, 1]) {
       for (let s = 0; s < done[p]; s++) {

@@ -1,7 +1,7 @@
 // Starting workers/held-thread.mjs: a real thread stopped at an exact step of
 // a Queue operation, for as long as the test needs, then let go or killed.
 import { expect } from 'vitest';
-import { runWorker } from '../helpers.js';
+import { runWorker, until } from '../helpers.js';
 
 const STOPPED = 0;
 const RELEASE = 1;
@@ -12,15 +12,6 @@ export interface HeldReport {
   got?: number[];
   pushed?: boolean;
   drained?: number[][];
-}
-
-/** Waits, without blocking this thread, until `ready()` holds; the bound only turns a hang into a failure. */
-export async function until(ready: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!ready()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TestThread } from '../thread.js';
 import { attachQueue, createQueue } from '../../dist/index.js';
-import { checkWrapped, NO_RECLAIM, positions, runWorker } from '../helpers.js';
+import { checkWrapped, NO_RECLAIM, positions, runWorker, until } from '../helpers.js';
 
 /** Words of the control array (workers/inplace-common.mjs, CTL). */
 const CTL = { hold: 0, held: 1, done: 2, timeouts: 3 };
@@ -48,15 +48,6 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-/** Polls `ready` until it holds, failing after `ms`. */
-async function until(ready: () => boolean, ms: number, what: string) {
-  const end = performance.now() + ms;
-  while (!ready()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(1);
-  }
-}
-
 async function run(o: Run) {
   const q = createQueue({ capacity: o.capacity, slotBytes: o.slotBytes ?? 64, initialPosition: o.initialPosition, ...NO_RECLAIM });
   const startAt = positions(q);
@@ -86,14 +77,14 @@ async function run(o: Run) {
     for (let h = 0; h < (o.holds ?? 0); h++) {
       await sleep(15);
       Atomics.store(ctl, CTL.hold, 1);
-      await until(() => Atomics.load(ctl, CTL.held) + Atomics.load(ctl, CTL.done) === o.producers, 20_000, 'producers to stop');
+      await until(() => Atomics.load(ctl, CTL.held) + Atomics.load(ctl, CTL.done) === o.producers, 'producers to stop', 20_000);
       const before = Atomics.load(ctl, CTL.timeouts);
-      await until(() => Atomics.load(ctl, CTL.timeouts) >= before + o.consumers, 20_000, 'consumers to time out');
+      await until(() => Atomics.load(ctl, CTL.timeouts) >= before + o.consumers, 'consumers to time out', 20_000);
       Atomics.store(ctl, CTL.hold, 0);
       Atomics.notify(ctl, CTL.hold);
     }
     if (o.closeAfter !== undefined) {
-      await until(() => published() >= o.closeAfter!, 40_000, `${o.closeAfter} messages to be published`);
+      await until(() => published() >= o.closeAfter!, `${o.closeAfter} messages to be published`, 40_000);
       q.close(); // producers and consumers are all busy now
     }
     const produced = await within(Promise.all(producers), 60_000, 'the producers');

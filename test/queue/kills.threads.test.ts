@@ -66,7 +66,6 @@ describe.each(['terminate', 'exit', 'throw'] as const)('a thread killed inside a
     expect(q.stats).toEqual({ reclaimedWrites: 0, reclaimedReads: 1, retriedWrites: 0 });
     worksAfter(q);
   });
-
 });
 
 // An uncaught throw cannot happen inside fill or a handler: the throw

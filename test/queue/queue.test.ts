@@ -2,11 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { attachQueue, CodecError, createQueue, QueueClosedError, TimeoutError, type Queue } from '../../dist/index.js';
 import { OFF_CONSUMERS_WAITING, OFF_LEASES, OFF_PRODUCERS_WAITING } from '../../dist/kernel/layout.js';
-import { runWorker } from '../helpers.js';
+import { NO_RECLAIM, runWorker } from '../helpers.js';
 import { execFileSync } from 'node:child_process';
 
 const bytes = (...xs: number[]) => new Uint8Array(xs);
 const filled = (len: number, seed = 1) => Uint8Array.from({ length: len }, (_, i) => (i * 31 + seed) & 0xff);
+
+/** How many threads are registered as waiting on a queue's wake word (OFF_CONSUMERS_WAITING or OFF_PRODUCERS_WAITING). */
+const waitersOn = (q: Queue<Uint8Array>, offset: number) => Atomics.load(new Int32Array(q.handle.memory.buffer), offset >> 2);
+
+/** `p`, or `late` after 10 s: so that a missing wake-up fails a test instead of hanging it. */
+function within10s<T>(p: Promise<T>, late: string): Promise<T | string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(late), 10_000)));
+  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+}
 
 describe('tryPush / tryPop', () => {
   it('returns values in FIFO order and undefined when empty', () => {
@@ -171,31 +181,23 @@ describe('close', () => {
   });
 
   it('wakes threads parked in pop() and push() on other threads, which nothing else would wake', async () => {
-    // A stall timeout this long makes a blocked call's periodic re-check
+    // The longest stall timeout makes a blocked call's periodic re-check
     // (every stallTimeoutMs / 2) never come: only close()'s wake-up can end it.
-    const forever = 2 ** 31 - 1;
-    const empty = createQueue({ stallTimeoutMs: forever });
-    const full = createQueue({ capacity: 2, slotBytes: 8, stallTimeoutMs: forever });
+    const empty = createQueue({ ...NO_RECLAIM });
+    const full = createQueue({ capacity: 2, slotBytes: 8, ...NO_RECLAIM });
     expect([full.tryPush(bytes(1)), full.tryPush(bytes(2)), full.tryPush(bytes(3))]).toEqual([true, true, false]);
     const popper = runWorker<string>('blocked.mjs', { handle: empty.handle, op: 'pop' });
     const pusher = runWorker<string>('blocked.mjs', { handle: full.handle, op: 'push' });
-    const waiting = (q: Queue<Uint8Array>, offset: number) => Atomics.load(new Int32Array(q.handle.memory.buffer), offset >> 2);
-    // A bound, so that a missing wake-up fails the test instead of hanging it.
-    const within10s = (p: Promise<string>) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const bound = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still blocked 10 s after close'), 10_000)));
-      return Promise.race([p, bound]).finally(() => clearTimeout(timer));
-    };
     try {
       // Close once both are parked (registered on their wake words), not before they block.
-      while (waiting(empty, OFF_CONSUMERS_WAITING) === 0 || waiting(full, OFF_PRODUCERS_WAITING) === 0) {
+      while (waitersOn(empty, OFF_CONSUMERS_WAITING) === 0 || waitersOn(full, OFF_PRODUCERS_WAITING) === 0) {
         await new Promise((r) => setTimeout(r, 5));
       }
       await new Promise((r) => setTimeout(r, 50));
       empty.close();
       full.close();
-      expect(await within10s(popper.result)).toBe('QueueClosedError');
-      expect(await within10s(pusher.result)).toBe('QueueClosedError');
+      expect(await within10s(popper.result, 'still blocked 10 s after close')).toBe('QueueClosedError');
+      expect(await within10s(pusher.result, 'still blocked 10 s after close')).toBe('QueueClosedError');
     } finally {
       await Promise.all([popper.worker.terminate(), pusher.worker.terminate()]);
     }
@@ -204,20 +206,19 @@ describe('close', () => {
 
 describe('close wakes every waiter at once', () => {
   it('three popAsync, a popBatchAsync and a drainAsync parked here, and a pop() blocked in another thread, all end when the queue closes', async () => {
-    const q = createQueue({ stallTimeoutMs: 2 ** 31 - 1 }); // no periodic re-check: only close()'s wake-up ends a wait
+    const q = createQueue({ ...NO_RECLAIM }); // no periodic re-check: only close()'s wake-up ends a wait
     const popper = runWorker<string>('blocked.mjs', { handle: q.handle, op: 'pop' });
     const rejection = (p: Promise<unknown>) => p.then((v) => `resolved ${String(v)}`, (e) => (e instanceof QueueClosedError ? 'QueueClosedError' : String(e)));
     const waiters = [q.popAsync(), q.popAsync(), q.popAsync(), q.popBatchAsync(2)].map(rejection);
     const drained = q.drainAsync(() => {});
-    const waiting = () => Atomics.load(new Int32Array(q.handle.memory.buffer), OFF_CONSUMERS_WAITING >> 2);
     try {
-      while (waiting() === 0) await new Promise((r) => setTimeout(r, 5)); // the other thread is parked
+      while (waitersOn(q, OFF_CONSUMERS_WAITING) === 0) await new Promise((r) => setTimeout(r, 5)); // the other thread is parked
       await new Promise((r) => setTimeout(r, 50));
       q.close();
-      const within10s = <T>(p: Promise<T>) => Promise.race([p, new Promise<string>((r) => setTimeout(() => r('still waiting 10 s after close'), 10_000).unref())]);
-      expect(await within10s(Promise.all(waiters))).toEqual(['QueueClosedError', 'QueueClosedError', 'QueueClosedError', 'QueueClosedError']);
-      expect(await within10s(drained)).toBe(0); // drain returns 0 once closed and drained
-      expect(await within10s(popper.result)).toBe('QueueClosedError');
+      const late = 'still waiting 10 s after close';
+      expect(await within10s(Promise.all(waiters), late)).toEqual(['QueueClosedError', 'QueueClosedError', 'QueueClosedError', 'QueueClosedError']);
+      expect(await within10s(drained, late)).toBe(0); // drain returns 0 once closed and drained
+      expect(await within10s(popper.result, late)).toBe('QueueClosedError');
     } finally {
       await popper.worker.terminate();
     }

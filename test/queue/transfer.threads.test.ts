@@ -5,7 +5,8 @@
 // was reclaimed drops its possibly torn copy and takes the next message.
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
-import { heldThread, until } from './held-thread.js';
+import { until } from '../helpers.js';
+import { heldThread } from './held-thread.js';
 
 const filled = (n: number, v: number) => new Uint8Array(n).fill(v);
 

@@ -2,13 +2,11 @@
 //   producer: pushes messages (id, seq = 0, 1, ...) and, after each push returns,
 //             stores seq + 1 in progress[id]: "pushes that returned".
 //   consumer: pops, verifies each message, and appends (producer, seq) to its
-//             log in shared memory, committing the log length after each entry.
-//             log[length - 2] is 1 from before each pop until its entry is committed:
-//             a consumer that dies with it set may have taken one message with it.
-//             log[length - 3] counts this live consumer's pops whose take was
-//             reclaimed under it (releaseRead failed: it paused past
-//             stallTimeoutMs and was taken for dead, so that message is lost
-//             and its copy discarded, as documented).
+//             log in shared memory (fault-log.mjs), committing the log length
+//             after each entry. It sets HOLDING around each pop, and counts in
+//             LIVE_RECLAIMS the pops whose take was reclaimed under it
+//             (releaseRead failed: it paused past stallTimeoutMs and was taken
+//             for dead, so that message is lost and its copy discarded, as documented).
 // control[slot]: 0 run, 1 stop (finish cleanly), 2 process.exit now, 3 throw now,
 //   4 stop inside the next operation, at the kernel call between claim and
 //     finish (a producer's publishWrite, a consumer's releaseRead): it sets 5
@@ -17,12 +15,12 @@ import { workerData } from 'node:worker_threads';
 import { QueueClosedError, TimeoutError } from '../../../dist/index.js';
 import { makeFilled, checkFilled, largeLengthOf } from './messages.mjs';
 import { hookKernel } from './kernel-hook.mjs';
+import { FROM_END, entryCapacity, fromEnd } from './fault-log.mjs';
 
 const { handle, role, id, slot, control, progress, log, maxLen } = workerData;
 const ctl = new Int32Array(control);
-// log: Int32Array [committed entries, then (producer, seq) pairs...; live reclaims, holding, errors]
 const entries = log && new Int32Array(log);
-const LIVE_RECLAIMS = entries && entries.length - 3;
+const LIVE_RECLAIMS = entries && fromEnd(entries, FROM_END.LIVE_RECLAIMS);
 // Messages are 8-64 KiB and scratch areas small: every push and pop takes the
 // claim → copy → finish path, so the hooked call is reached on each.
 hookKernel(
@@ -65,8 +63,9 @@ if (role === 'producer') {
     Atomics.store(done, id, seq + 1);
   }
 } else {
-  const HOLDING = entries.length - 2;
-  const cap = (entries.length - 4) >> 1;
+  const HOLDING = fromEnd(entries, FROM_END.HOLDING);
+  const CORRUPT = fromEnd(entries, FROM_END.CORRUPT);
+  const cap = entryCapacity(entries);
   for (;;) {
     if (obey()) break;
     let m;
@@ -82,7 +81,7 @@ if (role === 'producer') {
     const r = checkFilled(m, lenOf);
     const n = entries[0];
     if (typeof r === 'string' || n >= cap) {
-      Atomics.add(entries, entries.length - 1, 1); // corrupt message (or log full)
+      Atomics.add(entries, CORRUPT, 1); // corrupt message (or log full)
       continue;
     }
     entries[1 + 2 * n] = r.producer;
