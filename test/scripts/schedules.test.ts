@@ -43,7 +43,8 @@ describe('quick search of every scenario (npm run check:schedules -- --quick)', 
   let violations = 0;
   afterAll(() => console.log(`schedules: ${explored} explored, ${violations} violations`));
   for (const sc of SCENARIOS) {
-    it(`${sc.name}: no violation in ${sc.quick === null ? `${sc.pct! / 10} random PCT schedules` : `any schedule with at most ${sc.quick} preemption(s)`} (${sc.what})`, () => {
+    const how = sc.quick === null ? `${sc.pct! / 10} random PCT schedules` : `any schedule with at most ${sc.quick} preemption(s)`;
+    it(`${sc.name}: no violation in ${how} (${sc.what})`, () => {
       const r = checkScenario(kernel, sc, { quick: true });
       explored += r.explored;
       violations += r.violations.length;
