@@ -144,6 +144,7 @@ describe('what structured clone rejects, serialize rejects with a DataCloneError
     ['a method', { run() {} }, /a function \(run\) could not be cloned/],
     ['a class', { Point: class Point {} }, /a function \(Point\) could not be cloned/],
     ['an own toJSON function (structured clone does not call it, it copies it)', { toJSON: () => 1 }, /function \(toJSON\)/],
+    ['an own hasOwnProperty function (msgpackr would call it to filter the keys)', { a: 1, hasOwnProperty: () => false }, /function \(hasOwnProperty\)/],
     ['a symbol', Symbol('s'), /a symbol could not be cloned/],
     ['a nested symbol', { a: [1, { s: Symbol.iterator }] }, /a symbol could not be cloned/],
     ['a symbol as a Map key', new Map([[Symbol('k'), 1]]), /a symbol could not be cloned/],
@@ -161,6 +162,11 @@ describe('what structured clone rejects, serialize rejects with a DataCloneError
     expect(error.name).toBe('DataCloneError');
     expect(error.message).toMatch(what);
     expect(error.message).toMatch(/Structured clone carries data only: .*Nothing was sent\.$/);
+  });
+
+  test('an own hasOwnProperty that is not a function is carried like any other property', () => {
+    const value = { hasOwnProperty: 1, a: [2] };
+    expect(deserialize(serialize(value))).toEqual(structuredClone(value));
   });
 
   test('symbol-keyed and non-enumerable properties are skipped, as structured clone skips them', () => {

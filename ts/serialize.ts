@@ -104,6 +104,13 @@ function checkObject(object: object): boolean {
   if ((object as { constructor?: unknown }).constructor !== Object || 'callee' in object) {
     rejectUnlessOrdinary(object);
   }
+  // msgpackr filters an object's keys through object.hasOwnProperty(key)
+  // whenever that is a function, so an own function under that name would be
+  // called, decide which keys are written, and never reach writeFunction.
+  // Structured clone rejects a function value: so do we, here.
+  if (hasOwn.call(object, 'hasOwnProperty') && typeof (object as { hasOwnProperty: unknown }).hasOwnProperty === 'function') {
+    rejectFunction((object as { hasOwnProperty: unknown }).hasOwnProperty);
+  }
   if (hasOwn.call(object, '__proto__')) {
     sawProtoKey = true;
     protoFixups?.push(entriesOf(object));
