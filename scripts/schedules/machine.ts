@@ -36,6 +36,7 @@ export type Next = { site: Site; addr: number } | { local: string; writes: boole
 
 const STACK_BYTES = 8192;
 const UNWINDING = 1;
+const REWINDING = 2;
 
 export class VThread {
   status: Status = 'ready';
@@ -69,6 +70,7 @@ export class Machine {
   onReturn: ((t: VThread, call: { call: string; args: number[] }, result: number) => void) | null = null;
   readonly #initial: Uint8Array;
   readonly #queueEnd: number;
+  readonly #scratchBytes: number;
 
   constructor(readonly kernel: CheckingKernel, readonly spec: QueueSpec, threads: number, scratchBytes = 256) {
     this.geometry = planGeometry({
@@ -96,6 +98,7 @@ export class Machine {
     const status = this.harness.init(spec.startPos >>> 0);
     if (status !== L.ATTACH_OK) throw new Error(`checker: init refused the geometry (status ${status})`);
     this.#queueEnd = g.totalBytes;
+    this.#scratchBytes = scratchBytes;
     this.#initial = this.u8.slice(0, this.#queueEnd);
   }
 
@@ -110,6 +113,10 @@ export class Machine {
     this.version = 0;
     this.harness.attach();
     for (const t of this.threads) {
+      // A kernel trap in the last schedule can leave an instance mid-unwind or mid-rewind.
+      const state = t.ex.asyncify_get_state();
+      if (state === UNWINDING) t.ex.asyncify_stop_unwind();
+      if (state === REWINDING) t.ex.asyncify_stop_rewind();
       t.ex.attach();
       t.status = 'ready';
       t.next = t.call = t.local = t.wait = null;
@@ -123,7 +130,7 @@ export class Machine {
 
   /** Scratch area of thread i (the harness's is the last). */
   scratch(i: number): number {
-    return this.geometry.scratchOffset + i * 256;
+    return this.geometry.scratchOffset + i * this.#scratchBytes;
   }
 
   runnable(): number[] {
