@@ -13,7 +13,8 @@
 // scenario's victim) and "the stall timeout elapses now" (for scenarios with
 // slow threads). When every live thread is blocked, the timeout elapses by
 // itself: time in the checker is virtual.
-import { Machine, type VThread } from './machine.js';
+import * as L from '../../ts/kernel/layout.js';
+import type { Machine, VThread } from './machine.js';
 import { Log } from './programs.js';
 import { check, type Verdict } from './properties.js';
 import type { Scenario } from './scenarios.js';
@@ -290,8 +291,6 @@ export function decodeSchedule(text: string): Choice[] {
     return Array(n ? Number(n) : 1).fill(c);
   });
 }
-
-import * as L from '../../ts/kernel/layout.js';
 
 export function addressName(m: Machine, addr: number): string {
   const g = m.geometry;

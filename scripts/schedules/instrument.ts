@@ -24,7 +24,7 @@ import binaryen from 'binaryen';
 export interface Site {
   kind: 'load' | 'store' | 'rmw' | 'cmpxchg' | 'wait' | 'notify' | 'copy' | 'fill';
   bytes: number;
-  /** The function it is in (the release kernel's names: claimCells, release, …). */
+  /** The function it is in: its export name, or "(internal N)" for a function the kernel does not export. */
   fn: string;
 }
 
@@ -44,11 +44,17 @@ export function checkingKernel(release: Uint8Array): CheckingKernel {
     sites.push({ ...site, fn });
     return mod.call(STEP, [mod.i32.const(sites.length - 1), ptr, mod.i32.const(offset)], binaryen.i32);
   };
+  // The release build keeps no function names: name each function by its export where it has one.
+  const exported = new Map<string, string>();
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction) exported.set(e.value, e.name);
+  }
   for (let i = 0; i < mod.getNumFunctions(); i++) {
     const f = mod.getFunctionByIndex(i);
     const info = binaryen.getFunctionInfo(f);
     if (info.module) continue; // an import
-    walk(info.name, info.body, hook);
+    walk(exported.get(info.name) ?? `(internal ${info.name})`, info.body, hook);
   }
   if (sites.length === 0) throw new Error('checking build: no shared-memory access found to instrument');
   binaryen.setPassArgument('asyncify-imports', `check.step`);
