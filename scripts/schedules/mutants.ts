@@ -50,6 +50,15 @@ export const MUTANTS: Mutant[] = [
     caughtBy: /waits forever \(on full\)|takes only/,
   },
   {
+    name: 'mark-writing-plain-store',
+    what: 'markWriting stores WRITING instead of CAS-ing FREE to WRITING, so a producer resuming after its claim was declared dead overwrites ABANDONED and publishes behind the head',
+    file: 'assembly/push.ts',
+    find: '  return atomic.cmpxchg<u64>(cellAt(pos), free, cellWord(pos, STATE_WRITING, slots)) == free;',
+    replace: '  atomic.store<u64>(cellAt(pos), cellWord(pos, STATE_WRITING, slots));\n  return true;',
+    scenario: 'slow-producer',
+    caughtBy: /never received/,
+  },
+  {
     name: 'reclaim-without-grace',
     what: 'reclaimWrite recycles a stalled claim at once instead of leaving it ABANDONED until its producer or a stall timeout frees it',
     file: 'assembly/reclaim.ts',

@@ -38,6 +38,9 @@ export class Log {
   /** What each consumer got, in order (index = thread; the final drain is last). */
   readonly received: number[][] = [];
   readonly torn: string[] = [];
+  /** Messages a live consumer lost because it was taken for dead: its two-phase pop's claim was
+   *  reclaimed (readLength or releaseRead failed), or a message of its take was reclaimed before it read it. */
+  liveReclaimed = 0;
   /** Per thread: inside a pop (between its take and its release) right now. */
   readonly holding = new Map<number, number>();
   constructor(threads: number) {
@@ -214,7 +217,11 @@ function* consume(m: Machine, log: Log, t: VThread, via: 'pop' | 'claimRead' | '
           if ((yield call('releaseRead', pos)) === 1) {
             if (copy.torn) log.torn.push(copy.torn);
             log.received[me].push(copy.id);
+          } else {
+            log.liveReclaimed++;
           }
+        } else {
+          log.liveReclaimed++; // reclaimed before we read its length: lost, as the bindings drop it
         }
         log.holding.delete(me);
       }
@@ -233,9 +240,12 @@ function* consume(m: Machine, log: Log, t: VThread, via: 'pop' | 'claimRead' | '
               const { seq, state, value } = cellAt(m, p);
               if (state === L.STATE_WITHDRAWN && seq === p >>> 0) { p += value; continue; }
               // Still ours (seq == p + 1, READY)? As handBatch checks with holds().
+              // If not, a producer took us for dead and reclaimed it: lost, and counted.
               if (seq === (p + 1) >>> 0 && state === L.STATE_READY) {
                 receive(m, log, me, dataAt(m, p), value, true);
                 positions.push(p);
+              } else {
+                log.liveReclaimed++;
               }
               p += slotsFor(m, value);
               j++;

@@ -5,7 +5,8 @@
 //   exactly once   every completed push was received once; the only losses
 //                  allowed are the message(s) a consumer killed inside a pop
 //                  held, and, where the scheduler makes live threads too slow,
-//                  one per read the stats count as reclaimed;
+//                  one per two-phase pop whose release failed (the consumer
+//                  was taken for dead and dropped its copy);
 //   order          each receiver got each producer's messages in order;
 //   intact         no torn or misplaced message;
 //   progress       no producer was left waiting forever;
@@ -24,7 +25,7 @@ export interface CheckOptions {
   linearizable: boolean;
   /** Messages a killed consumer may have taken with it. */
   heldByDead: number;
-  /** Whether a live thread's read may have been reclaimed (each such read loses its message). */
+  /** Whether a live consumer may be taken for dead (each of its pops that notices loses its message). */
   liveReclaims: boolean;
 }
 
@@ -91,12 +92,12 @@ export function check(m: Machine, log: Log, opts: CheckOptions): Verdict {
     if (!log.lengths.has(id)) problems.push(`a message nobody pushed was received (id ${id})`);
   }
   const lost = [...log.pushed].filter((id) => !count.has(id));
-  const reclaimedReads = opts.liveReclaims ? m.u32[L.OFF_RECLAIMED_READS >> 2] : 0;
-  const allowed = opts.heldByDead + reclaimedReads;
+  const liveReclaimed = opts.liveReclaims ? log.liveReclaimed : 0;
+  const allowed = opts.heldByDead + liveReclaimed;
   if (lost.length > allowed) {
     problems.push(
       `${lost.length} completed push(es) never received (${lost.map((id) => `${id >> 8}:${id & 255}`).join(' ')}); ` +
-        `allowed: ${opts.heldByDead} held by a killed consumer + ${reclaimedReads} reads reclaimed from live threads`,
+        `allowed: ${opts.heldByDead} held by a killed consumer + ${liveReclaimed} pops of live consumers taken for dead`,
     );
   }
   // 4. Progress: every live producer finished.
