@@ -77,6 +77,6 @@ describe('the known slow-release hazard (docs/DESIGN.md, "Release")', () => {
     const again = replay(new Machine(kernel, sc.spec, sc.threads.length), sc, decodeSchedule(encodeSchedule(v.schedule)), (l) => lines.push(l));
     expect(again.verdict.problems).toEqual(v.verdict.problems);
     expect(lines.some((l) => /the stall timeout elapses/.test(l))).toBe(true);
-    expect(lines.some((l) => /store32 cell\[\d\] in tryPop/.test(l))).toBe(true);
+    expect(lines.some((l) => /store32 cell\[\d\] in releaseRead/.test(l))).toBe(true);
   }, 120_000);
 });
