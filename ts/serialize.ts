@@ -104,10 +104,8 @@ function checkObject(object: object): boolean {
   if ((object as { constructor?: unknown }).constructor !== Object || 'callee' in object) {
     rejectUnlessOrdinary(object);
   }
-  // msgpackr filters an object's keys through object.hasOwnProperty(key)
-  // whenever that is a function, so an own function under that name would be
-  // called, decide which keys are written, and never reach writeFunction.
-  // Structured clone rejects a function value: so do we, here.
+  // msgpackr filters keys through object.hasOwnProperty(key) when it is a function:
+  // an own one would be called and never reach writeFunction. Reject it here.
   if (hasOwn.call(object, 'hasOwnProperty') && typeof (object as { hasOwnProperty: unknown }).hasOwnProperty === 'function') {
     rejectFunction((object as { hasOwnProperty: unknown }).hasOwnProperty);
   }

@@ -144,7 +144,8 @@ export function exhaustive(m: Machine, sc: Scenario, bound: number, opts: { maxS
       if (!node) {
         const before = stack[depth - 1];
         const preemptions = before ? before.preemptions + cost(before, before.chosen) : 0;
-        const access = new Map(options.map((o) => [o, accessOf(mm, o)] as const));
+        // The next step of each option, for sleep sets (only the unbounded search uses them).
+        const access = sleepy ? new Map(options.map((o) => [o, accessOf(mm, o)] as const)) : NO_ACCESS;
         const sleep = new Map<Choice, Access>();
         if (sleepy && before) {
           // Inherit the parent's sleep set and the siblings explored before, minus what conflicts with the step taken.
@@ -192,6 +193,7 @@ export function exhaustive(m: Machine, sc: Scenario, bound: number, opts: { maxS
 }
 
 const PRUNED = Symbol('pruned');
+const NO_ACCESS = new Map<Choice, Access>();
 
 /** Choosing `o` at `node` preempts when the thread that ran last could have gone on. */
 function cost(node: Node, o: Choice): number {

@@ -32,7 +32,8 @@ export function linearizable(ops: Op[], capacity: number, slots: (id: number) =>
   const skipped: number[] = new Array(n).fill(0);
   const size = (id: number) => (id < 0 ? -id : slots(id));
 
-  const apply = (s: State, op: Op): State | null => {
+  const apply = (s: State, j: number): State | null => {
+    const op = ops[j];
     if (op.kind === 'close') return { ...s, closed: true };
     if (op.kind === 'withdraw') return { items: [...s.items, op.msgs[0]], used: s.used - op.msgs[0], closed: s.closed };
     if (op.kind === 'push') {
@@ -42,9 +43,9 @@ export function linearizable(ops: Op[], capacity: number, slots: (id: number) =>
       if (op.result === 'ok') return s.used + need <= capacity ? { items: [...s.items, ...op.msgs], used: s.used + need, closed: false } : null;
       // full: does not fit, counting the cells that overlapping pops still hold.
       let held = 0;
-      for (let j = 0; j < n; j++) {
-        const o = ops[j];
-        if (lin[j] && o.kind === 'pop' && o.ret > op.call) held += o.msgs.reduce((a, id) => a + slots(id), 0) + skipped[j];
+      for (let k = 0; k < n; k++) {
+        const o = ops[k];
+        if (lin[k] && o.kind === 'pop' && o.ret > op.call) held += o.msgs.reduce((a, id) => a + slots(id), 0) + skipped[k];
       }
       return s.used + held + need > capacity ? s : null;
     }
@@ -64,7 +65,7 @@ export function linearizable(ops: Op[], capacity: number, slots: (id: number) =>
         i++;
       }
     }
-    skipped[ops.indexOf(op)] = ghosts;
+    skipped[j] = ghosts;
     const freed = ghosts + op.msgs.reduce((a, id) => a + slots(id), 0);
     return { items: s.items.slice(i), used: s.used - freed, closed: s.closed };
   };
@@ -79,7 +80,7 @@ export function linearizable(ops: Op[], capacity: number, slots: (id: number) =>
     for (let j = 0; j < n; j++) if (!lin[j] && ops[j].ret < minRet) minRet = ops[j].ret;
     for (let j = 0; j < n; j++) {
       if (lin[j] || ops[j].call >= minRet) continue;
-      const next = apply(s, ops[j]);
+      const next = apply(s, j);
       if (!next) continue;
       lin[j] = true;
       order.push(j);

@@ -13,7 +13,7 @@
 //                    do) → 'changed'; or, for 'busy', until the stall timeout
 //                    elapses → 'timeout'
 import * as L from '../../ts/kernel/layout.js';
-import { planGeometry } from '../../ts/kernel/geometry.js';
+import { planGeometry, writeHeader } from '../../ts/kernel/geometry.js';
 import type { CheckingKernel, Site } from './instrument.js';
 
 export interface QueueSpec {
@@ -70,7 +70,6 @@ export class Machine {
   onReturn: ((t: VThread, call: { call: string; args: number[] }, result: number) => void) | null = null;
   readonly #initial: Uint8Array;
   readonly #queueEnd: number;
-  readonly #scratchBytes: number;
 
   constructor(readonly kernel: CheckingKernel, readonly spec: QueueSpec, threads: number, scratchBytes = 256) {
     this.geometry = planGeometry({
@@ -83,12 +82,7 @@ export class Machine {
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     this.u8 = new Uint8Array(this.memory.buffer);
     this.u32 = new Uint32Array(this.memory.buffer);
-    const words: [number, number][] = [
-      [L.OFF_CAPACITY, g.capacity], [L.OFF_SLOT_BYTES, g.slotBytes], [L.OFF_MAX_MESSAGE_BYTES, g.capacity * g.slotBytes],
-      [L.OFF_CELLS, g.cellsOffset], [L.OFF_DATA, g.dataOffset], [L.OFF_SCRATCH, g.scratchOffset],
-      [L.OFF_SCRATCH_BYTES, scratchBytes], [L.OFF_SCRATCH_COUNT, threads + 1], [L.OFF_TOTAL_BYTES, g.totalBytes],
-    ];
-    for (const [offset, value] of words) this.u32[offset >> 2] = value;
+    writeHeader(this.memory, g, { maxMessageBytes: g.capacity * g.slotBytes, stallTimeoutMs: 0, codecId: L.CODEC_BYTES });
     const instance = (i: number) => new WebAssembly.Instance(kernel.module, {
       env: { memory: this.memory },
       check: { step: (site: number, ptr: number, offset: number) => this.#hook(i, site, ptr, offset) },
@@ -98,7 +92,6 @@ export class Machine {
     const status = this.harness.init(spec.startPos >>> 0);
     if (status !== L.ATTACH_OK) throw new Error(`checker: init refused the geometry (status ${status})`);
     this.#queueEnd = g.totalBytes;
-    this.#scratchBytes = scratchBytes;
     this.#initial = this.u8.slice(0, this.#queueEnd);
   }
 
@@ -130,7 +123,7 @@ export class Machine {
 
   /** Scratch area of thread i (the harness's is the last). */
   scratch(i: number): number {
-    return this.geometry.scratchOffset + i * this.#scratchBytes;
+    return this.geometry.scratchOffset + i * this.geometry.scratchBytes;
   }
 
   runnable(): number[] {
@@ -154,14 +147,15 @@ export class Machine {
       this.#proceed(t, undefined);
     } else {
       const { addr, site } = t.next;
-      const width = site.bytes || 0;
-      const before = width ? this.u8.slice(addr, addr + width) : null;
+      // Loads, waits and notifies change nothing; a bulk op counts as a change;
+      // a word write (store, RMW, cmpxchg) did if the word's bytes differ after it.
+      const word = site.kind === 'store' || site.kind === 'rmw' || site.kind === 'cmpxchg';
+      const before = word ? this.u8.slice(addr, addr + site.bytes) : null;
       t.rewinding = true;
       t.next = null;
       const result = this.#invoke(t);
       if (result !== PAUSED) this.#returned(t, result);
       changed = before ? !sameBytes(before, this.u8, addr) : site.kind === 'copy' || site.kind === 'fill';
-      if (site.kind === 'load' || site.kind === 'notify' || site.kind === 'wait') changed = false;
     }
     if (changed) {
       this.version++;

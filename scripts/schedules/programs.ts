@@ -64,13 +64,7 @@ export function receive(m: Machine, log: Log, thread: number, at: number, len: n
 
 /** Reads the message in u8[at, at + len): its id, and a description if it is not intact. */
 function inspect(m: Machine, thread: number, at: number, len: number, wrap: boolean, log: Log): { id: number; torn?: string } {
-  const g = m.geometry;
-  const ringEnd = g.dataOffset + g.capacity * g.slotBytes;
-  const byte = (k: number) => {
-    let a = at + k;
-    if (wrap && a >= ringEnd) a -= g.capacity * g.slotBytes;
-    return m.u8[a];
-  };
+  const byte = (k: number) => m.u8[wrap ? ringByte(m, at, k) : at + k];
   const id = byte(0) * 256 + byte(1);
   const want = log.lengths.get(id);
   let ok = want === len;
@@ -297,11 +291,13 @@ export function cellAt(m: Machine, pos: number): { seq: number; state: number; v
 }
 
 function writeWrapped(m: Machine, at: number, id: number, len: number): void {
+  for (let k = 0; k < len; k++) m.u8[ringByte(m, at, k)] = byteAt(id, k);
+}
+
+/** The address of byte k of a message that starts at `at` in the data ring: it continues at the ring's start. */
+function ringByte(m: Machine, at: number, k: number): number {
   const g = m.geometry;
-  const ringEnd = g.dataOffset + g.capacity * g.slotBytes;
-  for (let k = 0; k < len; k++) {
-    let a = at + k;
-    if (a >= ringEnd) a -= g.capacity * g.slotBytes;
-    m.u8[a] = byteAt(id, k);
-  }
+  const ring = g.capacity * g.slotBytes;
+  const a = at + k;
+  return a >= g.dataOffset + ring ? a - ring : a;
 }

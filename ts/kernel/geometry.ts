@@ -1,6 +1,7 @@
 // Where everything of one queue sits in its shared memory, from the sizes a
 // creator asked for. The fixed header comes first; the cell array, the data
 // ring and the scratch areas follow, each starting on its own cache-line pair.
+import * as L from './layout.js';
 import { CELL_BYTES, FIXED_HEADER_BYTES, LINE_BYTES } from './layout.js';
 
 export interface Sizes {
@@ -35,4 +36,26 @@ export function planGeometry(sizes: Sizes): Geometry {
     );
   }
   return { ...sizes, cellsOffset, dataOffset, scratchOffset, totalBytes };
+}
+
+/** The words a creator writes besides the geometry: the kernel never reads them. */
+export interface Binding {
+  readonly maxMessageBytes: number;
+  readonly stallTimeoutMs: number;
+  readonly codecId: number;
+}
+
+/**
+ * Writes the geometry and binding words of a new queue's header, before
+ * init() validates them, lays out the cells and writes the magic word last.
+ */
+export function writeHeader(memory: WebAssembly.Memory, g: Geometry, b: Binding): void {
+  const u32 = new Uint32Array(memory.buffer);
+  const header: [number, number][] = [
+    [L.OFF_CAPACITY, g.capacity], [L.OFF_SLOT_BYTES, g.slotBytes], [L.OFF_MAX_MESSAGE_BYTES, b.maxMessageBytes],
+    [L.OFF_CELLS, g.cellsOffset], [L.OFF_DATA, g.dataOffset], [L.OFF_SCRATCH, g.scratchOffset],
+    [L.OFF_SCRATCH_BYTES, g.scratchBytes], [L.OFF_SCRATCH_COUNT, g.scratchAreas], [L.OFF_TOTAL_BYTES, g.totalBytes],
+    [L.OFF_STALL_TIMEOUT_MS, b.stallTimeoutMs], [L.OFF_CODEC, b.codecId],
+  ];
+  for (const [offset, value] of header) u32[offset >> 2] = value;
 }

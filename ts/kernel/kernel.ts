@@ -6,7 +6,7 @@
 // One Kernel is one thread's instance of the module over a queue's memory.
 import * as L from './layout.js';
 import type { KernelExports } from './exports.js';
-import { planGeometry, type Sizes } from './geometry.js';
+import { planGeometry, writeHeader, type Sizes } from './geometry.js';
 import { instantiateKernel, kernelModule } from './module.js';
 import { newSpinBudget, type WakeWord } from '../wait.js';
 
@@ -130,16 +130,7 @@ export class Kernel {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const module = kernelModule();
     const ops = instantiateKernel(module, memory);
-    const u32 = new Uint32Array(memory.buffer);
-    // Geometry and binding words first; init() validates them, lays out the
-    // cells, and writes the magic word last.
-    const header: [number, number][] = [
-      [L.OFF_CAPACITY, g.capacity], [L.OFF_SLOT_BYTES, g.slotBytes], [L.OFF_MAX_MESSAGE_BYTES, config.maxMessageBytes],
-      [L.OFF_CELLS, g.cellsOffset], [L.OFF_DATA, g.dataOffset], [L.OFF_SCRATCH, g.scratchOffset],
-      [L.OFF_SCRATCH_BYTES, g.scratchBytes], [L.OFF_SCRATCH_COUNT, g.scratchAreas], [L.OFF_TOTAL_BYTES, g.totalBytes],
-      [L.OFF_STALL_TIMEOUT_MS, config.stallTimeoutMs], [L.OFF_CODEC, CODEC_IDS[config.codec]],
-    ];
-    for (const [offset, value] of header) u32[offset >> 2] = value;
+    writeHeader(memory, g, { maxMessageBytes: config.maxMessageBytes, stallTimeoutMs: config.stallTimeoutMs, codecId: CODEC_IDS[config.codec] });
     if (ops.init(config.initialPosition) !== L.ATTACH_OK) {
       throw new Error('wasmq: the kernel refused the geometry of a new queue (a bug in planGeometry)');
     }
