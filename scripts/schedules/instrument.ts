@@ -24,8 +24,6 @@ import binaryen from 'binaryen';
 export interface Site {
   kind: 'load' | 'store' | 'rmw' | 'cmpxchg' | 'wait' | 'notify' | 'copy' | 'fill';
   bytes: number;
-  /** The function it is in: its export name, or "(internal N)" for a function the kernel does not export. */
-  fn: string;
 }
 
 export interface CheckingKernel {
@@ -40,21 +38,13 @@ export function checkingKernel(release: Uint8Array): CheckingKernel {
   mod.setFeatures(binaryen.Features.All);
   mod.addFunctionImport(STEP, 'check', 'step', binaryen.createType([binaryen.i32, binaryen.i32, binaryen.i32]), binaryen.i32);
   const sites: Site[] = [];
-  const hook = (fn: string, site: Site, ptr: number, offset: number) => {
-    sites.push({ ...site, fn });
+  const hook = (site: Site, ptr: number, offset: number) => {
+    sites.push(site);
     return mod.call(STEP, [mod.i32.const(sites.length - 1), ptr, mod.i32.const(offset)], binaryen.i32);
   };
-  // The release build keeps no function names: name each function by its export where it has one.
-  const exported = new Map<string, string>();
-  for (let i = 0; i < mod.getNumExports(); i++) {
-    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
-    if (e.kind === binaryen.ExternalFunction) exported.set(e.value, e.name);
-  }
   for (let i = 0; i < mod.getNumFunctions(); i++) {
-    const f = mod.getFunctionByIndex(i);
-    const info = binaryen.getFunctionInfo(f);
-    if (info.module) continue; // an import
-    walk(exported.get(info.name) ?? `(internal ${info.name})`, info.body, hook);
+    const info = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
+    if (!info.module) walk(info.name, info.body, hook); // not an import
   }
   if (sites.length === 0) throw new Error('checking build: no shared-memory access found to instrument');
   binaryen.setPassArgument('asyncify-imports', `check.step`);
@@ -66,7 +56,7 @@ export function checkingKernel(release: Uint8Array): CheckingKernel {
   return { module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), sites };
 }
 
-type Hook = (fn: string, site: Site, ptr: number, offset: number) => number;
+type Hook = (site: Site, ptr: number, offset: number) => number;
 
 /** Visits every expression under `e`, instrumenting memory accesses; throws on an expression kind it does not know. */
 function walk(fn: string, e: number, hook: Hook): void {
@@ -93,35 +83,35 @@ function walk(fn: string, e: number, hook: Hook): void {
       return;
     case B.LoadId:
       kids(info.ptr);
-      if (info.isAtomic) X.Load.setPtr(e, hook(fn, { kind: 'load', bytes: info.bytes, fn }, info.ptr, info.offset));
+      if (info.isAtomic) X.Load.setPtr(e, hook({ kind: 'load', bytes: info.bytes }, info.ptr, info.offset));
       return;
     case B.StoreId:
       kids(info.ptr, info.value);
-      X.Store.setPtr(e, hook(fn, { kind: 'store', bytes: info.bytes, fn }, info.ptr, info.offset));
+      X.Store.setPtr(e, hook({ kind: 'store', bytes: info.bytes }, info.ptr, info.offset));
       return;
     case B.AtomicRMWId:
       kids(info.ptr, info.value);
-      X.AtomicRMW.setPtr(e, hook(fn, { kind: 'rmw', bytes: info.bytes, fn }, info.ptr, info.offset));
+      X.AtomicRMW.setPtr(e, hook({ kind: 'rmw', bytes: info.bytes }, info.ptr, info.offset));
       return;
     case B.AtomicCmpxchgId:
       kids(info.ptr, info.expected, info.replacement);
-      X.AtomicCmpxchg.setPtr(e, hook(fn, { kind: 'cmpxchg', bytes: info.bytes, fn }, info.ptr, info.offset));
+      X.AtomicCmpxchg.setPtr(e, hook({ kind: 'cmpxchg', bytes: info.bytes }, info.ptr, info.offset));
       return;
     case B.AtomicWaitId:
       kids(info.ptr, info.expected, info.timeout);
-      X.AtomicWait.setPtr(e, hook(fn, { kind: 'wait', bytes: 4, fn }, info.ptr, info.offset ?? 0));
+      X.AtomicWait.setPtr(e, hook({ kind: 'wait', bytes: 4 }, info.ptr, info.offset ?? 0));
       return;
     case B.AtomicNotifyId:
       kids(info.ptr, info.notifyCount);
-      X.AtomicNotify.setPtr(e, hook(fn, { kind: 'notify', bytes: 4, fn }, info.ptr, info.offset ?? 0));
+      X.AtomicNotify.setPtr(e, hook({ kind: 'notify', bytes: 4 }, info.ptr, info.offset ?? 0));
       return;
     case B.MemoryCopyId:
       kids(info.dest, info.source, info.size);
-      X.MemoryCopy.setDest(e, hook(fn, { kind: 'copy', bytes: 0, fn }, info.dest, 0));
+      X.MemoryCopy.setDest(e, hook({ kind: 'copy', bytes: 0 }, info.dest, 0));
       return;
     case B.MemoryFillId:
       kids(info.dest, info.value, info.size);
-      X.MemoryFill.setDest(e, hook(fn, { kind: 'fill', bytes: 0, fn }, info.dest, 0));
+      X.MemoryFill.setDest(e, hook({ kind: 'fill', bytes: 0 }, info.dest, 0));
       return;
     default:
       throw new Error(`checking build: ${fn} has an expression of kind ${info.id} that the instrumenter does not know; teach walk() its children`);
