@@ -104,7 +104,7 @@ describe('property: the pool delivers structuredClone with the documented approx
           const input = encodeTaskInput(value);
           const message = new Uint8Array(TASK_HEADER_BYTES + input.length);
           message.set(input, TASK_HEADER_BYTES);
-          writeTaskId(message, id);
+          writeTaskId(message, id, false);
           return decodeTaskInput(message);
         });
         seen[pool.ok ? 'delivered' : 'rejected']++;

@@ -12,13 +12,14 @@ const STALL_MS = 40;
 const CHECK_MS = 10; // max(10, STALL_MS / 4)
 
 function setup(threads: number, pushed: number) {
-  const ctl = new Int32Array(new SharedArrayBuffer(controlBytes({ slots: threads, cancelEntries: 8 })));
+  const layout = { slots: threads, lanes: 1, cancelEntries: 8 };
+  const ctl = new Int32Array(new SharedArrayBuffer(controlBytes(layout)));
   const pending = new Map<number, Task>();
   const tasks: Task[] = [];
   for (let seq = 1; seq <= pushed; seq++) {
     const task: Task = {
       id: taskIdOf(seq), seq, message: undefined, resolve: () => {}, reject: () => {}, started: 0,
-      signal: undefined, onAbort: undefined, settled: false,
+      signal: undefined, onAbort: undefined, settled: false, named: false,
     };
     tasks.push(task);
     pending.set(task.id, task);
@@ -26,13 +27,13 @@ function setup(threads: number, pushed: number) {
   const taskQueue = { size: 0 };
   const failed: [Task, WorkerDiedError][] = [];
   const lost = new LostTasks({
-    ctl, threads, pending, taskQueue, stallTimeoutMs: STALL_MS,
+    ctl, layout, pending, taskQueue, stallTimeoutMs: STALL_MS,
     fail: (task, error) => {
       pending.delete(task.id);
       failed.push([task, error]);
     },
   });
-  return { ctl, pending, tasks, taskQueue, failed, lost };
+  return { ctl, layout, pending, tasks, taskQueue, failed, lost };
 }
 
 beforeEach(() => {
@@ -57,14 +58,14 @@ describe('LostTasks', () => {
   });
 
   it('leaves a task that is still queued, and one a worker has recorded meanwhile', () => {
-    const { ctl, failed, lost, taskQueue, tasks } = setup(1, 1);
+    const { ctl, layout, failed, lost, taskQueue, tasks } = setup(1, 1);
     taskQueue.size = 1; // still in the queue, and no later task has left it
     lost.suspect(1);
     vi.advanceTimersByTime(5 * CHECK_MS);
     expect(failed).toEqual([]);
     // A live worker takes it and records it: it runs, so it is not lost.
     taskQueue.size = 0;
-    Atomics.store(ctl, currentIndex(0), tasks[0].id);
+    Atomics.store(ctl, currentIndex(layout, 0), tasks[0].id);
     vi.advanceTimersByTime(5 * CHECK_MS);
     expect(failed).toEqual([]);
   });
@@ -79,9 +80,9 @@ describe('LostTasks', () => {
   });
 
   it('counts a task running on a live worker as left the queue', () => {
-    const { ctl, failed, lost, taskQueue, tasks } = setup(2, 3);
+    const { ctl, layout, failed, lost, taskQueue, tasks } = setup(2, 3);
     taskQueue.size = 1;
-    Atomics.store(ctl, currentIndex(1), tasks[1].id); // task 2 runs on slot 1
+    Atomics.store(ctl, currentIndex(layout, 1), tasks[1].id); // task 2 runs on slot 1 (its only lane)
     lost.suspect(3);
     vi.advanceTimersByTime(2 * CHECK_MS);
     expect(failed.map(([task]) => task)).toEqual([tasks[0]]);

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   RESULT_ERROR, RESULT_OK, decodeResult, decodeTaskInput, encodeResult, encodeTaskInput, encodingFailure, readTaskId,
-  TASK_HEADER_BYTES, writeTaskId,
+  TASK_HEADER_BYTES, readTaskName, writeTaskId,
 } from '../../ts/pool/task-codec.js';
+import { ID_LIMIT } from '../../ts/pool/control.js';
 import { serialize } from '../../ts/serialize.js';
 import { expectSameClone } from '../clone-oracle.js';
 import { thrownBy } from '../helpers.js';
@@ -16,27 +17,44 @@ function throughTask(input: unknown, id = 1): unknown {
   const bytes = encodeTaskInput(input);
   const message = new Uint8Array(TASK_HEADER_BYTES + bytes.length);
   message.set(bytes, TASK_HEADER_BYTES);
-  writeTaskId(message, id);
+  writeTaskId(message, id, false);
   return decodeTaskInput(message);
 }
 
 
 describe('task messages', () => {
-  it('carry a task id header and the input, ids up to 2^32 - 1', () => {
+  it('carry a task id header and the input, ids up to 2^31 - 1 (task ids stop at ID_LIMIT, 2^30)', () => {
     const input = encodeTaskInput({ a: [1, 'two'], m: new Map([[1, 2]]) });
     const message = new Uint8Array(TASK_HEADER_BYTES + input.length);
     message.set(input, TASK_HEADER_BYTES);
-    for (const id of [1, 255, 65536, 2 ** 30, 2 ** 32 - 1]) {
-      writeTaskId(message, id);
+    for (const id of [1, 255, 65536, ID_LIMIT, 2 ** 31 - 1]) {
+      writeTaskId(message, id, false);
       expect(readTaskId(message)).toBe(id);
+      expect(readTaskName(message)).toBeUndefined();
     }
     expect(decodeTaskInput(message)).toEqual({ a: [1, 'two'], m: new Map([[1, 2]]) });
+  });
+
+  it('carry the task function name run() was given ahead of the input, the id unchanged', () => {
+    for (const name of ['resize', '', 'naïve ✓ name']) {
+      const input = encodeTaskInput([1, 2, 3], name);
+      const message = new Uint8Array(TASK_HEADER_BYTES + input.length);
+      message.set(input, TASK_HEADER_BYTES);
+      writeTaskId(message, ID_LIMIT, true);
+      expect(readTaskId(message)).toBe(ID_LIMIT);
+      expect(readTaskName(message)).toBe(name);
+      expect(decodeTaskInput(message)).toEqual([1, 2, 3]);
+    }
+  });
+
+  it('refuse a name longer than 65535 bytes of UTF-8, saying so', () => {
+    expect(() => encodeTaskInput(1, 'x'.repeat(65536))).toThrow(/a task function name is at most 65535 bytes of UTF-8; got 65536/);
   });
 });
 
 describe('result messages', () => {
-  it('carry values as they are', () => {
-    expect(decodeResult(encodeResult(7, RESULT_OK, { x: 1n }))).toEqual([7, RESULT_OK, { x: 1n }]);
+  it('carry values as they are, and the run time the worker measured', () => {
+    expect(decodeResult(encodeResult(7, RESULT_OK, { x: 1n }, 2.5))).toEqual([7, RESULT_OK, { x: 1n }, 2.5]);
   });
 
   it('rebuild thrown errors with name, message, stack, code and cause', () => {

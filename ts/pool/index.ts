@@ -10,10 +10,10 @@
  * @module wasmq/pool
  */
 export { createPool, Pool } from './pool.js';
-export type { RunOptions } from './pool.js';
+export type { BroadcastOptions, CloseOptions, RunOptions } from './pool.js';
 export type { PoolOptions } from './options.js';
 export type { ResourceLimits } from './thread-host.js';
-export { serve } from './serve.js';
-export type { TaskHandler } from './serve.js';
-export type { PoolStats } from './stats.js';
+export { serve, workerData } from './serve.js';
+export type { TaskHandler, TaskHandlers } from './handlers.js';
+export type { PoolStats, TimeSummary } from './stats.js';
 export { PoolClosedError, WorkerDiedError, WorkerStartError } from '../errors.js';

@@ -1,15 +1,21 @@
-// What createPool hands each worker (Node: workerData; browsers: first message).
+// What createPool hands each worker (Node: workerData; browsers: first message),
+// and the messages of the per-worker control channel (broadcast, and the
+// browsers' ready signal).
 import type { QueueHandle } from '../queue/handle.js';
 import type { ControlLayout } from './control.js';
 
 export const INIT_KIND = 'wasmq.pool.init';
 export const READY_KIND = 'wasmq.pool.ready';
+/** pool → one worker: run this encoded input once on you (pool.broadcast). */
+export const BROADCAST_KIND = 'wasmq.pool.broadcast';
+/** worker → pool: the encoded result of a broadcast. */
+export const BROADCAST_RESULT_KIND = 'wasmq.pool.broadcast-result';
 
 export interface WorkerInit {
   readonly kind: typeof INIT_KIND;
   /** main → workers: encoded [taskId, input]. */
   readonly tasks: QueueHandle;
-  /** workers → main: encoded [taskId, status, value]. */
+  /** workers → main: encoded [taskId, status, value, runMs]. */
   readonly results: QueueHandle;
   readonly control: SharedArrayBuffer;
   readonly layout: ControlLayout;
@@ -17,8 +23,38 @@ export interface WorkerInit {
   readonly slot: number;
   /** Browsers: a Web Lock the worker holds for life, so the pool learns when it dies. */
   readonly lifeLock: string;
+  /** The pool keeps at least this many workers; an idle worker retires only above it. */
+  readonly minThreads: number;
+  /** How long a worker above minThreads may stay idle before it retires, in ms. */
+  readonly idleTimeout: number;
+  /** The createPool `workerData` option, for `workerData` in 'wasmq/pool'. */
+  readonly workerData: unknown;
+}
+
+/** pool → worker. `id` matches the reply. */
+export interface BroadcastMessage {
+  readonly kind: typeof BROADCAST_KIND;
+  readonly id: number;
+  /** [flags][name?][input], as a task message without the id (see task-codec.ts). */
+  readonly task: Uint8Array;
+}
+
+/** worker → pool. */
+export interface BroadcastResult {
+  readonly kind: typeof BROADCAST_RESULT_KIND;
+  readonly id: number;
+  /** An encoded result message (task-codec.ts encodeResult). */
+  readonly result: Uint8Array;
 }
 
 export function isWorkerInit(value: unknown): value is WorkerInit {
   return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === INIT_KIND;
+}
+
+export function isBroadcast(value: unknown): value is BroadcastMessage {
+  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === BROADCAST_KIND;
+}
+
+export function isBroadcastResult(value: unknown): value is BroadcastResult {
+  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === BROADCAST_RESULT_KIND;
 }

@@ -3,13 +3,13 @@
 // recorded. That task is no longer in the queue and runs nowhere, so its
 // run() would never settle. This finds such tasks and rejects them.
 import { WorkerDiedError } from '../errors.js';
-import { currentIndex } from './control.js';
+import { currentIndex, laneCount, type ControlLayout } from './control.js';
 import type { Task } from './task.js';
 
 /** What the search needs from the pool. @internal */
 export interface LostTaskSources {
   readonly ctl: Int32Array;
-  readonly threads: number;
+  readonly layout: ControlLayout;
   /** Tasks pushed to the task queue and not settled, by id. */
   readonly pending: ReadonlyMap<number, Task>;
   /** The task queue; only its size is read. */
@@ -64,11 +64,11 @@ export class LostTasks {
    * has just taken it has time to record it.
    */
   #find(): void {
-    const { ctl, threads, pending } = this.#from;
+    const { ctl, layout, pending } = this.#from;
     const running = new Set<number>();
     let maxTaken = this.#maxTakenSeq;
-    for (let slot = 0; slot < threads; slot++) {
-      const id = Atomics.load(ctl, currentIndex(slot));
+    for (let lane = 0; lane < laneCount(layout); lane++) {
+      const id = Atomics.load(ctl, currentIndex(layout, lane));
       const task = id > 0 ? pending.get(id) : undefined;
       if (!task) continue;
       running.add(id);

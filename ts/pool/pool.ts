@@ -6,7 +6,8 @@ import { sharedViews } from '../codecs.js';
 import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, QueueClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
-import { POPPING, cancelIndex, controlBytes, currentIndex, type ControlLayout } from './control.js';
+import { Broadcasts } from './broadcast.js';
+import { POPPING, cancelIndex, controlBytes, currentIndex, laneCount, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';
 import { LostTasks } from './lost-tasks.js';
 import {
@@ -14,7 +15,7 @@ import {
 } from './options.js';
 import { taskIdOf } from './push-count.js';
 import { TaskRoom } from './room.js';
-import { LatencyWindow, type PoolStats } from './stats.js';
+import { PoolMeter, type PoolStats } from './stats.js';
 import type { Task } from './task.js';
 import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
 import { Workers } from './workers.js';
@@ -33,10 +34,55 @@ import { Workers } from './workers.js';
  */
 export interface RunOptions {
   /**
+   * Which of the worker's named task functions runs it (serve({ name: fn })).
+   * Without it, the worker's single function, or its `default` one. A name
+   * the worker does not serve rejects the task with a RangeError that names
+   * it and the ones it does.
+   */
+  name?: string;
+  /**
    * Aborting rejects run() with `signal.reason`. A task still queued is
    * removed and never runs; a running task's worker is stopped and replaced.
    */
   signal?: AbortSignal;
+}
+
+/**
+ * Options of {@link Pool.broadcast}.
+ *
+ * @example
+ * ```ts
+ * import type { BroadcastOptions, Pool } from 'wasmq/pool';
+ *
+ * declare const pool: Pool;
+ * const options: BroadcastOptions = { name: 'clearCache' };
+ * await pool.broadcast(undefined, options);
+ * ```
+ */
+export interface BroadcastOptions {
+  /** Which named task function runs, as {@link RunOptions.name}. */
+  name?: string;
+}
+
+/**
+ * Options of {@link Pool.close}.
+ *
+ * @example
+ * ```ts
+ * import type { CloseOptions, Pool } from 'wasmq/pool';
+ *
+ * declare const pool: Pool;
+ * const options: CloseOptions = { force: true };
+ * await pool.close(options);
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * Reject every task that has not started, with PoolClosedError, instead of
+   * running it; tasks already running still finish. Default false: every
+   * accepted task runs.
+   */
+  force?: boolean;
 }
 
 /**
@@ -61,8 +107,14 @@ export interface RunOptions {
  * ```
  */
 export class Pool<I = unknown, O = unknown> {
-  /** Worker threads the pool keeps running (the `threads` option, defaulted). */
+  /** Most worker threads (the `maxThreads` option, or `threads`, defaulted). */
   readonly threads: number;
+  /** Workers kept however idle the pool is (the `minThreads` option, defaulted). */
+  readonly minThreads: number;
+  /** Most workers (the `maxThreads` option, defaulted); the same as `threads`. */
+  readonly maxThreads: number;
+  /** Tasks one worker runs at once (the `concurrentTasksPerWorker` option, defaulted). */
+  readonly concurrentTasksPerWorker: number;
   /** Most tasks waiting for a worker before run() waits for room (the `maxQueue` option, defaulted). */
   readonly maxQueue: number;
   readonly #tasks: Queue<Uint8Array>;
@@ -78,7 +130,8 @@ export class Pool<I = unknown, O = unknown> {
   readonly #room: TaskRoom;
   readonly #lost: LostTasks;
   readonly #workers: Workers;
-  readonly #latency = new LatencyWindow();
+  readonly #broadcasts = new Broadcasts();
+  readonly #meter = new PoolMeter();
   readonly #idleWaiters: (() => void)[] = [];
   #stage = new Uint8Array(256);
   /**
@@ -87,8 +140,6 @@ export class Pool<I = unknown, O = unknown> {
    * compared with TAKEN are derived from it (see push-count.ts).
    */
   #pushed = 0;
-  #completed = 0;
-  #failed = 0;
   #receiving = false;
   #stopReceiving: AbortController | undefined;
   #pumping = false;
@@ -96,16 +147,20 @@ export class Pool<I = unknown, O = unknown> {
   #broken: WorkerStartError | undefined;
 
   /**
-   * Starts a pool: the same as {@link createPool}(options). The workers start
-   * at once.
+   * Starts a pool: the same as {@link createPool}(options). minThreads
+   * workers start at once.
    * @param options - The worker file, and optional sizes; see {@link PoolOptions}.
-   * @throws TypeError - `options` is not an object, `worker` is not a URL or
-   *   string, or `resourceLimits` is given where it cannot be applied (Bun).
+   * @throws TypeError - `options` is not an object, has an option the pool
+   *   does not know, `worker` is not a URL or string, or an option is given
+   *   where it cannot be applied (resourceLimits, env).
    * @throws RangeError - A numeric option out of range; the message names it.
    */
   constructor(options: PoolOptions) {
     const config = parsePoolOptions(options);
-    this.threads = config.threads;
+    this.threads = config.maxThreads;
+    this.minThreads = config.minThreads;
+    this.maxThreads = config.maxThreads;
+    this.concurrentTasksPerWorker = config.concurrentTasksPerWorker;
     this.maxQueue = config.maxQueue;
     this.#maxTaskBytes = config.maxTaskBytes;
     this.#tasks = createQueue(taskQueueOptions(config));
@@ -116,7 +171,7 @@ export class Pool<I = unknown, O = unknown> {
     this.#room = new TaskRoom(this.#ctl, this.maxQueue);
     this.#lost = new LostTasks({
       ctl: this.#ctl,
-      threads: this.threads,
+      layout: this.#layout,
       pending: this.#pending,
       taskQueue: this.#tasks,
       stallTimeoutMs: config.stallTimeoutMs,
@@ -128,7 +183,9 @@ export class Pool<I = unknown, O = unknown> {
       {
         gone: (slot, abortedTask, reason, cause) => this.#onWorkerGone(slot, abortedTask, reason, cause),
         broken: (error) => this.#breakPool(error),
+        backlogged: () => this.#backlogged(),
         needed: () => !(this.#closing && this.#pending.size === 0 && this.#backlog.size === 0),
+        message: (slot, data) => this.#broadcasts.message(slot, data),
       },
     );
   }
@@ -151,10 +208,14 @@ export class Pool<I = unknown, O = unknown> {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       return Promise.reject(new TypeError('run() option signal must be an AbortSignal'));
     }
+    const name = options?.name;
+    if (name !== undefined && typeof name !== 'string') {
+      return Promise.reject(new TypeError(`run() option name must be a string, the task function's name; got ${typeof name}`));
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
     let encoded: Uint8Array;
     try {
-      encoded = encodeTaskInput(input);
+      encoded = encodeTaskInput(input, name);
     } catch (cause) {
       return Promise.reject(encodingFailure('run() could not serialize the task input', cause));
     }
@@ -167,7 +228,8 @@ export class Pool<I = unknown, O = unknown> {
     }
     return new Promise<O>((resolve, reject) => {
       const task: Task = {
-        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined, settled: false,
+        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined,
+        settled: false, named: name !== undefined,
       };
       // Stage [header][input] in a reused buffer; copy it only if it must wait.
       const length = TASK_HEADER_BYTES + encoded.length;
@@ -183,33 +245,70 @@ export class Pool<I = unknown, O = unknown> {
         task.onAbort = () => this.#abort(task);
         signal.addEventListener('abort', task.onAbort, { once: true });
       }
+      if (this.#workers.alive < this.maxThreads && this.#backlogged()) this.#workers.grow();
     });
   }
 
   /**
-   * Stops accepting tasks, lets every task already accepted finish (queued
-   * ones included), then stops the workers. Resolves when they are gone.
-   * Idempotent; run() after close() rejects with PoolClosedError.
+   * Runs `input` once on every live worker (for example to warm or clear a
+   * per-worker cache) and resolves with their results, in worker order. It
+   * travels beside the task queue, so it does not wait behind queued tasks,
+   * though a worker answers only between the tasks it runs. Rejects with the
+   * first error a worker's task function throws, WorkerDiedError if a worker
+   * dies before it answers, and PoolClosedError after close().
    */
-  close(): Promise<void> {
+  broadcast(input: I, options: BroadcastOptions = {}): Promise<O[]> {
+    if (this.#closing) return Promise.reject(new PoolClosedError());
+    if (this.#broken) return Promise.reject(this.#broken);
+    const name = options?.name;
+    if (name !== undefined && typeof name !== 'string') {
+      return Promise.reject(new TypeError(`broadcast() option name must be a string; got ${typeof name}`));
+    }
+    let encoded: Uint8Array;
+    try {
+      encoded = encodeTaskInput(input, name);
+    } catch (cause) {
+      return Promise.reject(encodingFailure('broadcast() could not serialize the input', cause));
+    }
+    return this.#broadcasts.run(this.#workers, encoded, name !== undefined) as Promise<O[]>;
+  }
+
+  /** Resolves once no task is queued or running (at once if none is). Tasks run() accepts later do not delay it. */
+  drained(): Promise<void> {
+    if (this.#pending.size === 0 && this.#backlog.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops accepting tasks, lets every task already accepted finish (queued
+   * ones included; with `force`, queued ones reject with PoolClosedError and
+   * only running ones finish), then stops the workers. Resolves when they are
+   * gone. Idempotent; run() after close() rejects with PoolClosedError.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (options?.force) this.#rejectQueued();
     this.#closing ??= this.#shutdown();
     return this.#closing;
   }
 
-  /** Counts and latencies of the pool, read now (a fresh object each time). */
+  /** Counts and times of the pool, read now (a fresh object each time). */
   get stats(): PoolStats {
     let running = 0;
-    for (let slot = 0; slot < this.threads; slot++) {
-      const id = Atomics.load(this.#ctl, currentIndex(slot));
-      if (id !== 0 && this.#pending.has(id)) running++;
+    for (let lane = 0; lane < laneCount(this.#layout); lane++) {
+      const id = Atomics.load(this.#ctl, currentIndex(this.#layout, lane));
+      if (id > 0 && this.#pending.has(id)) running++;
     }
+    const meter = this.#meter;
     return {
+      threads: this.#workers.alive,
       queued: this.#pending.size + this.#backlog.size - running,
       running,
-      completed: this.#completed,
-      failed: this.#failed,
-      threads: this.#workers.alive,
-      latency: this.#latency.summary(),
+      completed: meter.completed,
+      failed: meter.failed,
+      utilization: meter.utilization(this.#workers.threadMs(performance.now()), this.concurrentTasksPerWorker),
+      runTime: meter.runTime.summary(),
+      waitTime: meter.waitTime.summary(),
+      latency: meter.latency.summary(),
     };
   }
 
@@ -219,7 +318,7 @@ export class Pool<I = unknown, O = unknown> {
   #pushNow(task: Task, message: Uint8Array): boolean {
     const seq = this.#pushed + 1;
     const id = taskIdOf(seq);
-    writeTaskId(message, id);
+    writeTaskId(message, id, task.named);
     if (!this.#tasks.tryPushFrom(message)) return false;
     this.#pushed = seq;
     task.id = id;
@@ -246,6 +345,12 @@ export class Pool<I = unknown, O = unknown> {
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** Whether more tasks wait than the workers there are will take soon. */
+  #backlogged(): boolean {
+    const waiting = this.maxQueue - this.#room.left(this.#pushed) + this.#backlog.size;
+    return waiting > 0 && waiting > this.#workers.readyLanes();
   }
 
   // ------------------------------------------------------------ results
@@ -297,27 +402,21 @@ export class Pool<I = unknown, O = unknown> {
     this.#onResult(bytes.subarray(offset, offset + length));
 
   #onResult(message: Uint8Array): void {
-    const [id, status, value] = decodeResult(message);
+    const [id, status, value, runMs] = decodeResult(message);
     const task = this.#pending.get(id);
     if (!task) return; // aborted, or blamed on a worker death, before its result came
     this.#lost.taken(task.seq);
-    if (status === RESULT_OK) this.#settle(task, true, value);
-    else this.#settle(task, false, value);
+    this.#settle(task, status === RESULT_OK, value, runMs);
   }
 
-  #settle(task: Task, ok: boolean, value: unknown): void {
+  #settle(task: Task, ok: boolean, value: unknown, runMs = NaN): void {
     if (task.settled) return;
     task.settled = true;
     if (task.id !== 0) this.#pending.delete(task.id);
     if (task.onAbort) task.signal!.removeEventListener('abort', task.onAbort);
-    this.#latency.record(performance.now() - task.started);
-    if (ok) {
-      this.#completed++;
-      task.resolve(value);
-    } else {
-      this.#failed++;
-      task.reject(value);
-    }
+    this.#meter.settled(ok, performance.now() - task.started, runMs);
+    if (ok) task.resolve(value);
+    else task.reject(value);
     if (this.#pending.size === 0) {
       // Nothing to wait for: let the result loop end, so its timers do not
       // keep the process alive.
@@ -338,31 +437,55 @@ export class Pool<I = unknown, O = unknown> {
       return;
     }
     // In the queue or running. Mark it first, then look for a worker running
-    // it (the worker does the reverse; see serve.ts).
+    // it (the worker does the reverse; see lanes.ts).
+    this.#cancel(task, reason);
+    const lanes = this.#layout.lanes;
+    for (let lane = 0; lane < laneCount(this.#layout); lane++) {
+      if (Atomics.load(this.#ctl, currentIndex(this.#layout, lane)) === task.id) {
+        this.#workers.stopForAbort(Math.floor(lane / lanes), task.id);
+      }
+    }
+  }
+
+  /** Marks a task in the queue as cancelled (a worker that takes it skips it) and rejects it. */
+  #cancel(task: Task, reason: unknown): void {
     Atomics.store(this.#ctl, cancelIndex(this.#layout, task.id), task.id);
     this.#settle(task, false, reason);
-    for (let slot = 0; slot < this.threads; slot++) {
-      if (Atomics.load(this.#ctl, currentIndex(slot)) === task.id) this.#workers.stopForAbort(slot, task.id);
+  }
+
+  /** close({ force }): every task not running yet rejects with PoolClosedError and never runs. */
+  #rejectQueued(): void {
+    for (const task of this.#backlog.drain()) this.#settle(task, false, new PoolClosedError());
+    const running = new Set<number>();
+    for (let lane = 0; lane < laneCount(this.#layout); lane++) running.add(Atomics.load(this.#ctl, currentIndex(this.#layout, lane)));
+    for (const task of [...this.#pending.values()]) {
+      // A worker that takes it between this check and the mark still sees the
+      // mark and skips it (the Dekker pair in #abort).
+      if (!running.has(task.id)) this.#cancel(task, new PoolClosedError());
     }
   }
 
   // ------------------------------------------------------------ workers gone, pool broken, close
 
-  /** A worker is gone: settle the results it pushed, the task it ran, and any task it may have taken with it. */
+  /** A worker is gone: settle the results it pushed, the tasks it ran, and any task it may have taken with it. */
   #onWorkerGone(slot: number, abortedTask: number, reason: string, cause: unknown): void {
     // Results it pushed before dying settle normally, so drain them before
-    // blaming the task it was running.
+    // blaming the tasks it was running.
     this.#drainResults();
-    const id = Atomics.load(this.#ctl, currentIndex(slot));
-    Atomics.store(this.#ctl, currentIndex(slot), 0);
-    if (id === POPPING) this.#lost.suspect(this.#pushed);
-    const task = id > 0 && id !== abortedTask ? this.#pending.get(id) : undefined;
-    if (task) {
-      this.#settle(
-        task,
-        false,
-        new WorkerDiedError(`the worker running this task ${reason}; the worker was replaced`, { cause }),
-      );
+    this.#broadcasts.gone(slot, reason, cause);
+    const lanes = this.#layout.lanes;
+    for (let lane = slot * lanes; lane < (slot + 1) * lanes; lane++) {
+      const id = Atomics.load(this.#ctl, currentIndex(this.#layout, lane));
+      Atomics.store(this.#ctl, currentIndex(this.#layout, lane), 0);
+      if (id === POPPING) this.#lost.suspect(this.#pushed);
+      const task = id > 0 && id !== abortedTask ? this.#pending.get(id) : undefined;
+      if (task) {
+        this.#settle(
+          task,
+          false,
+          new WorkerDiedError(`the worker running this task ${reason}; the worker was replaced`, { cause }),
+        );
+      }
     }
   }
 
@@ -375,9 +498,7 @@ export class Pool<I = unknown, O = unknown> {
   }
 
   async #shutdown(): Promise<void> {
-    if (this.#pending.size > 0 || this.#backlog.size > 0) {
-      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
-    }
+    await this.drained();
     // Closing the task queue ends each worker's loop; terminate makes sure.
     this.#tasks.close();
     await this.#workers.stopAll();
@@ -388,7 +509,7 @@ export class Pool<I = unknown, O = unknown> {
 }
 
 /**
- * Creates a pool of `threads` workers running `worker` (a file that calls
+ * Creates a pool of minThreads to maxThreads workers running `worker` (a file that calls
  * {@link serve}). The same as `new Pool(options)`; throws as its constructor
  * does.
  *
@@ -401,7 +522,8 @@ export class Pool<I = unknown, O = unknown> {
  *
  * const pool = createPool<{ text: string }, number>({
  *   worker: new URL('./count-words.js', import.meta.url),
- *   threads: 4,
+ *   minThreads: 1,
+ *   maxThreads: 4,
  * });
  * const words = await pool.run({ text: 'a lock-free queue' });
  * await pool.close();

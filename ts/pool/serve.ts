@@ -1,68 +1,67 @@
-// The worker side of the pool: serve(handler) takes tasks off the shared task
-// queue, runs them, and pushes their results. Idle workers take tasks
-// themselves; nobody hands them over.
+// The worker side of the pool: serve() checks the task functions, waits for
+// the pool's init (Node: workerData; browsers: the first message), attaches
+// the queues and starts the task lanes (lanes.ts), and answers broadcasts.
 import { attachQueue } from '../queue/create.js';
-import type { Queue } from '../queue/queue.js';
-import { QueueClosedError } from '../errors.js';
-import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
-import { nextTask, notifyWaiters } from '../wait.js';
-import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
-import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskId } from './task-codec.js';
+import { SERVING, stateIndex } from './control.js';
+import { Handlers, resultMessage, type TaskHandler, type TaskHandlers } from './handlers.js';
+import {
+  BROADCAST_RESULT_KIND, INIT_KIND, READY_KIND, isBroadcast, isWorkerInit, type BroadcastResult, type WorkerInit,
+} from './init.js';
+import { Lanes } from './lanes.js';
 import { nodeWorkerThreads } from './thread-host.js';
-
-/**
- * A task function: takes the input given to pool.run and returns (or
- * resolves to) its output. What it throws (or rejects with) rejects the
- * run() call, with the error's name, message, stack and `code` kept.
- *
- * @example
- * ```ts
- * import type { TaskHandler } from 'wasmq/pool';
- *
- * const area: TaskHandler<{ width: number; height: number }, number> = async ({ width, height }) => {
- *   await new Promise((resolve) => setTimeout(resolve, 1));
- *   return width * height;
- * };
- * ```
- */
-export type TaskHandler<I = any, O = any> = (input: I) => O | PromiseLike<O>;
-
-/**
- * An idle worker spins this long on the task queue before it parks. A parked
- * worker is woken through the event loop (Atomics.waitAsync), which costs far
- * more than a spinning take (docs/DESIGN.md, "Waiting"). This only holds the
- * worker's event loop for a fraction of a millisecond at a time.
- */
-const IDLE_SPIN_MS = 0.2;
-/** A sync task loop yields to the event loop this often, so timers and I/O of the task code still run. */
-const YIELD_EVERY_MS = 4;
 
 let serving = false;
 
 /**
- * Serves pool tasks in this worker with `handler`. Call it once, at the top
- * level of the worker file given to createPool (a Node worker_threads file or
- * a module Web Worker). Tasks run one at a time per worker; an async handler
- * is awaited before the worker takes the next task.
+ * The createPool `workerData` option, cloned into this worker (as Piscina's
+ * `workerData`). In a worker_threads worker it is set before the worker
+ * file runs; in a Web Worker, once the pool's init message arrives, which is
+ * before the first task runs: read it inside task functions there.
+ * Undefined outside pool workers.
  *
- * @param handler - The task function.
- * @throws TypeError - `handler` is not a function.
+ * @example
+ * ```ts
+ * // task.js: createPool({ worker: new URL('./task.js', import.meta.url), workerData: { scale: 3 } })
+ * import { serve, workerData } from 'wasmq/pool';
+ *
+ * serve((n: number) => n * (workerData as { scale: number }).scale);
+ * ```
+ */
+// eslint-disable-next-line import/no-mutable-exports -- a live binding, set when the init arrives
+export let workerData: unknown = nodeInit()?.workerData;
+
+function nodeInit(): WorkerInit | undefined {
+  const wt = nodeWorkerThreads();
+  return wt && !wt.isMainThread && isWorkerInit(wt.workerData) ? wt.workerData : undefined;
+}
+
+/**
+ * Serves pool tasks in this worker. Call it once, at the top level of the
+ * worker file given to createPool (a Node worker_threads file or a module
+ * Web Worker), with the task function, or with an object of named ones that
+ * `pool.run(input, { name })` picks from (a task run without a name goes to
+ * `default`). Each worker runs one task at a time, or up to
+ * `concurrentTasksPerWorker` while async ones await.
+ *
+ * @param handlers - The task function, or named task functions.
+ * @throws TypeError - `handlers` is neither a function nor an object of functions.
  * @throws Error - serve() was already called in this worker, or this thread is
  *   not a worker started by createPool (e.g. the main thread).
  *
  * @example
  * ```ts
- * // square.js, the worker file: createPool({ worker: new URL('./square.js', import.meta.url) })
+ * // math.js, the worker file: createPool({ worker: new URL('./math.js', import.meta.url) })
  * import { serve } from 'wasmq/pool';
  *
- * serve((n: number) => n * n);
+ * serve({
+ *   default: (n: number) => n * n,           // pool.run(7) → 49
+ *   half: (n: number) => n / 2,              // pool.run(7, { name: 'half' }) → 3.5
+ * });
  * ```
  */
-export function serve<I = any, O = any>(handler: TaskHandler<I, O>): void {
-  if (typeof handler !== 'function') {
-    throw new TypeError(`serve() takes the task function, (input) => output; got ${typeof handler}`);
-  }
-  if (serving) throw new Error('serve() was already called in this worker: call it once, with the task function');
+export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandlers): void {
+  const table = new Handlers(handlers);
+  if (serving) throw new Error('serve() was already called in this worker: call it once, with the task function(s)');
   const wt = nodeWorkerThreads();
   if (wt) {
     if (wt.isMainThread || !isWorkerInit(wt.workerData)) {
@@ -72,7 +71,9 @@ export function serve<I = any, O = any>(handler: TaskHandler<I, O>): void {
       );
     }
     serving = true;
-    start(wt.workerData, handler);
+    const port = wt.parentPort!;
+    start(wt.workerData, table, exitThread);
+    port.on('message', (message: unknown) => answerBroadcast(message, table, (reply) => port.postMessage(reply)));
     return;
   }
   const scope = globalThis as unknown as WorkerScope;
@@ -80,12 +81,15 @@ export function serve<I = any, O = any>(handler: TaskHandler<I, O>): void {
     throw new Error('serve() must run in a module Web Worker (or Node worker) started by createPool from wasmq/pool');
   }
   serving = true;
+  const post = (reply: BroadcastResult) => scope.postMessage(reply);
   const onMessage = (ev: MessageEvent) => {
     if (!isWorkerInit(ev.data)) return;
     scope.removeEventListener('message', onMessage);
     const init = ev.data;
+    workerData = init.workerData;
+    scope.addEventListener('message', (e: MessageEvent) => answerBroadcast(e.data, table, post));
     const ready = () => {
-      start(init, handler);
+      start(init, table, () => scope.close());
       scope.postMessage({ kind: READY_KIND });
     };
     const locks = (scope as { navigator?: { locks?: LockManager } }).navigator?.locks;
@@ -100,112 +104,33 @@ export function serve<I = any, O = any>(handler: TaskHandler<I, O>): void {
   scope.addEventListener('message', onMessage);
 }
 
+/** Ends this worker_threads thread (not the process: process.exit in a worker stops only the worker). */
+function exitThread(): void {
+  (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(0);
+}
+
 interface WorkerScope {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
   removeEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  close(): void;
 }
 
-function start(init: WorkerInit, handler: TaskHandler): void {
+function start(init: WorkerInit, handlers: Handlers, exit: () => void): void {
   if (init.kind !== INIT_KIND) throw new Error('wasmq pool: unexpected worker init');
   const tasks = attachQueue(init.tasks, { codec: 'bytes' });
   const results = attachQueue(init.results, { codec: 'bytes' });
   const ctl = new Int32Array(init.control);
-  Atomics.store(ctl, startedIndex(init.slot), 1);
-  void serveLoop(init, tasks, results, ctl, handler);
+  Atomics.store(ctl, stateIndex(init.slot), SERVING);
+  new Lanes({ init, tasks, results, ctl, handlers, exit }).start();
 }
 
-async function serveLoop(
-  init: WorkerInit,
-  tasks: Queue<Uint8Array>,
-  results: Queue<Uint8Array>,
-  ctl: Int32Array,
-  handler: TaskHandler,
-): Promise<void> {
-  const current = currentIndex(init.slot);
-  const taken = takenWord(ctl);
-  const buffer = new Uint8Array(tasks.maxMessageBytes);
-  let lastYield = performance.now();
-  for (;;) {
-    // Hot path: take a task without allocating. When the queue is empty,
-    // popAsync spins briefly and then parks with Atomics.waitAsync, which
-    // leaves this worker's event loop free for the task code's own work.
-    let message: Uint8Array;
-    // From here until the id is recorded, a death may take a task with it:
-    // say so, so the pool knows to look for one.
-    Atomics.store(ctl, current, POPPING);
-    let n = tasks.tryPopInto(buffer);
-    if (n < 0) {
-      const until = performance.now() + IDLE_SPIN_MS;
-      for (let i = 1; n < 0 && ((i & 15) !== 0 || performance.now() < until); i++) n = tasks.tryPopInto(buffer);
-    }
-    if (n >= 0) {
-      message = buffer.subarray(0, n);
-    } else {
-      try {
-        message = await tasks.popAsync();
-      } catch (e) {
-        if (e instanceof QueueClosedError) return; // the pool is closing: this worker is done
-        throw e;
-      }
-    }
-    const id = readTaskId(message);
-    // Record the task before anything else can run, so that if this worker
-    // dies from here on, the pool knows which task to reject.
-    Atomics.store(ctl, current, id);
-    Atomics.add(ctl, TAKEN, 1);
-    notifyWaiters(taken);
-    // Dekker-style with the pool's abort: it writes the cancel mark and then
-    // reads `current`; we wrote `current` and now read the mark. One of us
-    // sees the other, so an aborted task is skipped here or its worker stopped.
-    if (Atomics.load(ctl, cancelIndex(init.layout, id)) === id) {
-      Atomics.store(ctl, current, 0);
-      continue;
-    }
-    let status = RESULT_OK;
-    let value: unknown;
-    try {
-      value = handler(decodeTaskInput(message));
-      if (isThenable(value)) value = await value;
-    } catch (e) {
-      status = RESULT_ERROR;
-      value = e;
-    }
-    await sendResult(results, id, status, value);
-    // Cleared only after the result is in the queue: the pool drains results
-    // before it blames a dead worker's current task.
-    Atomics.store(ctl, current, 0);
-    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
-      await nextTask();
-      lastYield = performance.now();
-    }
-  }
-}
-
-async function sendResult(results: Queue<Uint8Array>, id: number, status: number, value: unknown): Promise<void> {
-  let bytes: Uint8Array;
-  try {
-    bytes = encodeResult(id, status, value);
-  } catch (cause) {
-    const what = status === RESULT_OK ? 'result' : 'error';
-    bytes = encodeResult(id, RESULT_ERROR, encodingFailure(`the task's ${what} could not be serialized`, cause));
-  }
-  if (bytes.length > results.maxMessageBytes) {
-    bytes = encodeResult(
-      id,
-      RESULT_ERROR,
-      new RangeError(
-        `the task's ${status === RESULT_OK ? 'result' : 'error'} encodes to ${bytes.length} bytes; ` +
-          `this pool carries at most ${results.maxMessageBytes} (raise createPool's maxResultBytes)`,
-      ),
-    );
-  }
-  if (results.tryPushFrom(bytes)) return;
-  // Full: the bytes live in the encoder's reused buffer, so keep a copy while waiting.
-  await results.pushAsync(bytes.slice());
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function';
+/** Runs a broadcast task on this worker and posts its result back, by the broadcast's id. */
+async function answerBroadcast(message: unknown, handlers: Handlers, post: (reply: BroadcastResult) => void): Promise<void> {
+  if (!isBroadcast(message)) return;
+  const ran = handlers.run(message.task);
+  const outcome = ran instanceof Promise ? await ran : ran;
+  // A broadcast's result goes back by postMessage, which has no size limit of its own.
+  const result = resultMessage(message.id, outcome, Infinity).slice();
+  post({ kind: BROADCAST_RESULT_KIND, id: message.id, result });
 }

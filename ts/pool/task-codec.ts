@@ -26,41 +26,88 @@ interface ErrorRecord {
 }
 
 /**
- * A task message is [task id: u32 LE][msgpack of the input]. The id sits in
- * a fixed header so that the input can be encoded once, when run() is
- * called (it is a snapshot, like postMessage), while the id is written only
- * when the message actually enters the queue (see control.ts on why ids must
- * enter the queue in order).
+ * A task message is [header: u32 LE][name section?][msgpack of the input].
+ * The header's low 31 bits are the task id (at most ID_LIMIT, 2^30), which sits in a fixed place so
+ * that the input can be encoded once, when run() is called (it is a
+ * snapshot, like postMessage), while the id is written only when the message
+ * actually enters the queue (see control.ts on why ids must enter the queue
+ * in order). Bit 31 (NAMED) says a name section follows: [length: u16 LE]
+ * [the handler's name, UTF-8], for run(input, { name }).
  */
 export const TASK_HEADER_BYTES = 4;
+const NAMED = 0x80000000;
+const ID_MASK = 0x7fffffff;
+/** Longest handler name, in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 0xffff;
+
+const names = new Map<string, Uint8Array>();
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 /**
- * Encodes into the serializer's reused buffer: valid only until the next
- * encode on this thread. Throws a DataCloneError for what the serializer
- * cannot carry.
+ * The payload of a task message (everything after the header): the name
+ * section if `name` is given, then the input. Encodes into the serializer's
+ * reused buffer (valid until the next encode on this thread) unless there is
+ * a name. Throws a DataCloneError for what the serializer cannot carry.
  */
-export function encodeTaskInput(input: unknown): Uint8Array {
-  return serialize(input);
+export function encodeTaskInput(input: unknown, name?: string): Uint8Array {
+  const encoded = serialize(input);
+  if (name === undefined) return encoded;
+  let section = names.get(name);
+  if (section === undefined) {
+    const bytes = utf8.encode(name);
+    if (bytes.length > MAX_NAME_BYTES) {
+      throw new RangeError(`a task function name is at most ${MAX_NAME_BYTES} bytes of UTF-8; got ${bytes.length}`);
+    }
+    section = new Uint8Array(2 + bytes.length);
+    section[0] = bytes.length;
+    section[1] = bytes.length >>> 8;
+    section.set(bytes, 2);
+    if (names.size < 1024) names.set(name, section);
+  }
+  const out = new Uint8Array(section.length + encoded.length);
+  out.set(section);
+  out.set(encoded, section.length);
+  return out;
 }
 
-export function writeTaskId(message: Uint8Array, id: number): void {
-  message[0] = id;
-  message[1] = id >>> 8;
-  message[2] = id >>> 16;
-  message[3] = id >>> 24;
+/** Writes the header: the id, and whether the payload starts with a name section. */
+export function writeTaskId(message: Uint8Array, id: number, named: boolean): void {
+  const word = (id | (named ? NAMED : 0)) >>> 0;
+  message[0] = word;
+  message[1] = word >>> 8;
+  message[2] = word >>> 16;
+  message[3] = word >>> 24;
 }
 
-export function readTaskId(message: Uint8Array): number {
+function headerOf(message: Uint8Array): number {
   return (message[0] | (message[1] << 8) | (message[2] << 16) | (message[3] << 24)) >>> 0;
 }
 
-export function decodeTaskInput(message: Uint8Array): unknown {
-  return deserialize(message.subarray(TASK_HEADER_BYTES));
+export function readTaskId(message: Uint8Array): number {
+  return headerOf(message) & ID_MASK;
 }
 
-/** A result message: msgpack of [task id, status, value]. Valid until the next encode. */
-export function encodeResult(id: number, status: number, value: unknown): Uint8Array {
-  return serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value]);
+/** The name run() gave the task, or undefined (the worker's single or default handler). */
+export function readTaskName(message: Uint8Array): string | undefined {
+  if ((headerOf(message) & NAMED) === 0) return undefined;
+  const length = message[TASK_HEADER_BYTES] | (message[TASK_HEADER_BYTES + 1] << 8);
+  const from = TASK_HEADER_BYTES + 2;
+  return fromUtf8.decode(message.slice(from, from + length));
+}
+
+export function decodeTaskInput(message: Uint8Array): unknown {
+  let from = TASK_HEADER_BYTES;
+  if ((headerOf(message) & NAMED) !== 0) from += 2 + (message[from] | (message[from + 1] << 8));
+  return deserialize(message.subarray(from));
+}
+
+/**
+ * A result message: msgpack of [task id, status, value, run time in ms (how
+ * long the handler took, measured in the worker)]. Valid until the next encode.
+ */
+export function encodeResult(id: number, status: number, value: unknown, runMs = 0): Uint8Array {
+  return serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value, runMs]);
 }
 
 /**
@@ -68,14 +115,14 @@ export function encodeResult(id: number, status: number, value: unknown): Uint8A
  * cannot read back (a typed-array subclass) fails that task, by its id,
  * instead of the pool's result loop.
  */
-export function decodeResult(bytes: Uint8Array): [id: number, status: number, value: unknown] {
-  let r: [number, number, unknown];
+export function decodeResult(bytes: Uint8Array): [id: number, status: number, value: unknown, runMs: number] {
+  let r: [number, number, unknown, number];
   try {
-    r = deserialize(bytes) as [number, number, unknown];
+    r = deserialize(bytes) as [number, number, unknown, number];
   } catch (cause) {
     const id = resultIdOf(bytes);
     if (id === undefined) throw cause;
-    return [id, RESULT_ERROR, encodingFailure("the task's result could not be decoded", cause)];
+    return [id, RESULT_ERROR, encodingFailure("the task's result could not be decoded", cause), NaN];
   }
   if (r[1] === RESULT_ERROR) r[2] = fromErrorRecord(r[2]);
   return r;
@@ -92,15 +139,15 @@ export function encodingFailure(what: string, cause: unknown): Error {
   return isDataCloneError(cause) ? namedCloneError(message) : new TypeError(message, { cause });
 }
 
-/** Reads the id of a result message without decoding it: 0x93 (an array of three), then the id as a msgpack uint. */
+/** Reads the id of a result message without decoding it: 0x94 (an array of four), then the id as a msgpack uint. */
 function resultIdOf(bytes: Uint8Array): number | undefined {
   let i = 0;
   if (bytes[0] === 0xc1) {
-    // serialize's "__proto__" framing: 0xc1, then [[id, status, value], fixups]
+    // serialize's "__proto__" framing: 0xc1, then [[id, status, value, runMs], fixups]
     if (bytes[1] !== 0x92) return undefined;
     i = 2;
   }
-  if (bytes[i++] !== 0x93) return undefined;
+  if (bytes[i++] !== 0x94) return undefined;
   const b = bytes[i];
   if (b < 0x40) return b; // msgpackr's positive fixint range when records are on
   const view = new DataView(bytes.buffer, bytes.byteOffset + i + 1);

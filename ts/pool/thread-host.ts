@@ -7,12 +7,23 @@ import { READY_KIND, type WorkerInit } from './init.js';
 export interface ThreadHost {
   /** Stops the worker; `gone` still fires (once) when it has stopped. */
   terminate(): void;
+  /** Posts a control message (a broadcast) to the worker. */
+  post(message: unknown): void;
 }
 
 /** @internal */
 export interface ThreadEvents {
   /** The worker has stopped for good. `reason` says why, for error messages; `cause` is its error, if any. */
   gone(reason: string, cause: unknown): void;
+  /** A control message from the worker (a broadcast's result). */
+  message(data: unknown): void;
+}
+
+/** How each worker is started (createPool's resourceLimits, env and name). @internal */
+export interface ThreadOptions {
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly env: Record<string, string | undefined> | symbol | undefined;
+  readonly name: string | undefined;
 }
 
 type NodeWorkerThreads = typeof import('node:worker_threads');
@@ -52,7 +63,7 @@ export function resourceLimitsApply(wt: NodeWorkerThreads): boolean {
 
 /**
  * Node worker heap limits (see worker_threads ResourceLimits), passed to each
- * worker as they are; ignored in browsers. The {@link PoolOptions.resourceLimits} option.
+ * worker as they are; refused where workers are Web Workers. The {@link PoolOptions.resourceLimits} option.
  *
  * @example
  * ```ts
@@ -77,11 +88,11 @@ export interface ResourceLimits {
 export function spawnThread(
   worker: URL | string,
   init: WorkerInit,
-  resourceLimits: ResourceLimits | undefined,
+  options: ThreadOptions,
   events: ThreadEvents,
 ): ThreadHost {
   const wt = nodeWorkerThreads();
-  return wt ? spawnNode(wt, worker, init, resourceLimits, events) : spawnWeb(worker, init, events);
+  return wt ? spawnNode(wt, worker, init, options, events) : spawnWeb(worker, init, options, events);
 }
 
 function once(events: ThreadEvents): ThreadEvents['gone'] {
@@ -97,18 +108,25 @@ function spawnNode(
   wt: NodeWorkerThreads,
   worker: URL | string,
   init: WorkerInit,
-  resourceLimits: ResourceLimits | undefined,
+  options: ThreadOptions,
   events: ThreadEvents,
 ): ThreadHost {
   const gone = once(events);
   let w: import('node:worker_threads').Worker;
   try {
-    w = new wt.Worker(worker, { workerData: init, resourceLimits });
+    const { resourceLimits, env, name } = options;
+    w = new wt.Worker(worker, {
+      workerData: init,
+      resourceLimits,
+      ...(env === undefined ? {} : { env: env as Record<string, string> }),
+      ...(name === undefined ? {} : { name }),
+    });
   } catch (cause) {
     // A bad path throws here; report it like any other failed start.
     queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${messageOf(cause)}`, cause));
-    return { terminate() {} };
+    return { terminate() {}, post() {} };
   }
+  w.on('message', (data: unknown) => events.message(data));
   let lastError: unknown;
   w.on('error', (e) => {
     lastError = e;
@@ -127,12 +145,15 @@ function spawnNode(
     terminate() {
       void w.terminate();
     },
+    post(message) {
+      w.postMessage(message);
+    },
   };
 }
 
-function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents): ThreadHost {
+function spawnWeb(worker: URL | string, init: WorkerInit, options: ThreadOptions, events: ThreadEvents): ThreadHost {
   const gone = once(events);
-  const w = new Worker(worker, { type: 'module' });
+  const w = new Worker(worker, { type: 'module', ...(options.name === undefined ? {} : { name: options.name }) });
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
   let terminated = false;
   let ready = false;
@@ -148,7 +169,8 @@ function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents):
     if (!ready || !locks) finish();
   };
   w.addEventListener('message', (ev: MessageEvent) => {
-    if ((ev.data as { kind?: unknown })?.kind !== READY_KIND || ready || terminated) return;
+    if ((ev.data as { kind?: unknown })?.kind !== READY_KIND) return events.message(ev.data);
+    if (ready || terminated) return;
     ready = true;
     // The worker holds this lock for as long as it lives, so we are granted
     // it when the worker is gone for any reason (self.close(), a crash,
@@ -166,5 +188,5 @@ function spawnWeb(worker: URL | string, init: WorkerInit, events: ThreadEvents):
     stop();
   });
   w.postMessage(init);
-  return { terminate: stop };
+  return { terminate: stop, post: (message) => w.postMessage(message) };
 }

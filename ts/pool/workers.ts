@@ -1,9 +1,10 @@
-// The pool's worker threads, one per slot of the control block: starting
-// them, replacing those that die, stopping them, and giving up when workers
-// keep failing before they serve.
+// The pool's worker threads, one per occupied slot of the control block:
+// starting them (minThreads at once, more on demand up to maxThreads),
+// replacing those that die, letting idle ones retire, stopping them, and
+// giving up when workers keep failing before they serve.
 import type { QueueHandle } from '../queue/handle.js';
 import { WorkerStartError } from '../errors.js';
-import { currentIndex, startedIndex, type ControlLayout } from './control.js';
+import { EMPTY, RETIRED, SERVING, STARTING, currentIndex, stateIndex, type ControlLayout } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import type { PoolConfig } from './options.js';
 import { spawnThread, type ThreadHost } from './thread-host.js';
@@ -22,16 +23,20 @@ export interface WorkerShared {
 /** What the workers tell the pool. @internal */
 export interface WorkerEvents {
   /**
-   * The worker in `slot` is gone; its CURRENT word still says what it was
-   * doing. Settle what it leaves behind (and clear that word) before it is
-   * replaced. `abortedTask` is the task it was stopped to abort (already
-   * rejected; 0: none).
+   * The worker in `slot` is gone; the CURRENT words of its lanes still say
+   * what it was doing. Settle what it leaves behind (and clear those words)
+   * before it is replaced. `abortedTask` is the task it was stopped to abort
+   * (already rejected; 0: none). `retired`: it left on its own, idle.
    */
-  gone(slot: number, abortedTask: number, reason: string, cause: unknown): void;
+  gone(slot: number, abortedTask: number, reason: string, cause: unknown, retired: boolean): void;
   /** Workers cannot start: fail everything accepted, and every later run(). */
   broken(error: WorkerStartError): void;
-  /** Whether a gone worker is still needed (false once the pool is closing with nothing left to run). */
+  /** Whether tasks wait that the workers there are would not take soon (so another worker would help). */
+  backlogged(): boolean;
+  /** Whether the pool still runs workers at all (false once it is closing with nothing left to run). */
   needed(): boolean;
+  /** A control message from the worker in `slot` (a broadcast's result). */
+  message(slot: number, data: unknown): void;
 }
 
 interface WorkerRecord {
@@ -40,6 +45,8 @@ interface WorkerRecord {
   stopping: boolean;
   /** The task this worker was stopped to abort: already rejected, not to be blamed on its death. */
   abortedTask: number;
+  /** performance.now() when it was started. */
+  readonly since: number;
   readonly gone: Promise<void>;
   markGone: () => void;
 }
@@ -56,14 +63,16 @@ export class Workers {
   readonly #key = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${poolCount++}`;
   #generation = 0;
   #startFailures = 0;
+  /** Milliseconds lived by workers that are gone (for utilization). */
+  #goneMs = 0;
 
-  /** Starts one worker per slot (config.threads). */
+  /** Starts minThreads workers. */
   constructor(config: PoolConfig, shared: WorkerShared, events: WorkerEvents) {
     this.#config = config;
     this.#shared = shared;
     this.#events = events;
-    this.#records = new Array(config.threads).fill(undefined);
-    for (let slot = 0; slot < config.threads; slot++) this.#spawn(slot);
+    this.#records = new Array(config.maxThreads).fill(undefined);
+    for (let slot = 0; slot < config.minThreads; slot++) this.#spawn(slot);
   }
 
   /** Workers alive and not being stopped. */
@@ -71,6 +80,48 @@ export class Workers {
     let n = 0;
     for (const record of this.#records) if (record !== undefined && !record.stopping) n++;
     return n;
+  }
+
+  /** Milliseconds lived by every worker so far, the living included. */
+  threadMs(now: number): number {
+    let ms = this.#goneMs;
+    for (const record of this.#records) if (record) ms += now - record.since;
+    return ms;
+  }
+
+  /**
+   * Lanes that will take a task soon without another worker: lanes waiting
+   * on the task queue, and every lane of a worker still starting.
+   */
+  readyLanes(): number {
+    const { ctl, layout } = this.#shared;
+    let n = 0;
+    for (let slot = 0; slot < layout.slots; slot++) {
+      const state = Atomics.load(ctl, stateIndex(slot));
+      if (state === STARTING) n += layout.lanes;
+      if (state !== SERVING) continue;
+      for (let lane = slot * layout.lanes; lane < (slot + 1) * layout.lanes; lane++) {
+        if (Atomics.load(ctl, currentIndex(layout, lane)) < 0) n++; // POPPING: waiting for a task
+      }
+    }
+    return n;
+  }
+
+  /** Starts one more worker if fewer than maxThreads run. */
+  grow(): void {
+    const slot = this.#records.indexOf(undefined);
+    if (slot >= 0) this.#spawn(slot);
+  }
+
+  /** Posts a control message to every live worker; returns their slots. */
+  postAll(message: unknown): number[] {
+    const slots: number[] = [];
+    this.#records.forEach((record, slot) => {
+      if (!record || record.stopping || !record.host) return;
+      record.host.post(message);
+      slots.push(slot);
+    });
+    return slots;
   }
 
   /** Stops the worker in `slot`, which runs `taskId` (already rejected as aborted); it is replaced once gone. */
@@ -98,22 +149,31 @@ export class Workers {
   #spawn(slot: number): void {
     let markGone!: () => void;
     const gone = new Promise<void>((resolve) => (markGone = resolve));
-    const record: WorkerRecord = { host: undefined, stopping: false, abortedTask: 0, gone, markGone };
+    const record: WorkerRecord = {
+      host: undefined, stopping: false, abortedTask: 0, since: performance.now(), gone, markGone,
+    };
     this.#records[slot] = record;
-    const { ctl } = this.#shared;
-    Atomics.store(ctl, currentIndex(slot), 0);
-    Atomics.store(ctl, startedIndex(slot), 0);
+    const { ctl, layout } = this.#shared;
+    for (let lane = slot * layout.lanes; lane < (slot + 1) * layout.lanes; lane++) {
+      Atomics.store(ctl, currentIndex(layout, lane), 0);
+    }
+    Atomics.store(ctl, stateIndex(slot), STARTING);
+    const config = this.#config;
     const init: WorkerInit = {
       kind: INIT_KIND,
       tasks: this.#shared.tasks,
       results: this.#shared.results,
       control: ctl.buffer as SharedArrayBuffer,
-      layout: this.#shared.layout,
+      layout,
       slot,
       lifeLock: `wasmq.pool:${this.#key}:${slot}:${++this.#generation}`,
+      minThreads: config.minThreads,
+      idleTimeout: config.idleTimeout,
+      workerData: config.workerData,
     };
-    record.host = spawnThread(this.#config.worker, init, this.#config.resourceLimits, {
+    record.host = spawnThread(config.worker, init, config, {
       gone: (reason, cause) => this.#onGone(slot, record, reason, cause),
+      message: (data) => this.#events.message(slot, data),
     });
   }
 
@@ -121,9 +181,14 @@ export class Workers {
     record.markGone();
     if (this.#records[slot] !== record) return;
     this.#records[slot] = undefined;
-    this.#events.gone(slot, record.abortedTask, reason, cause);
+    this.#goneMs += performance.now() - record.since;
+    const { ctl } = this.#shared;
+    const state = Atomics.load(ctl, stateIndex(slot));
+    const retired = state === RETIRED && !record.stopping;
+    this.#events.gone(slot, record.abortedTask, reason, cause, retired);
+    Atomics.store(ctl, stateIndex(slot), EMPTY);
     if (record.stopping && record.abortedTask === 0) return; // stopped by close()
-    if (Atomics.load(this.#shared.ctl, startedIndex(slot)) === 1) {
+    if (state !== STARTING) {
       this.#startFailures = 0;
     } else if (!record.stopping && ++this.#startFailures >= START_FAILURE_LIMIT) {
       this.#events.broken(
@@ -136,6 +201,7 @@ export class Workers {
       return;
     }
     if (!this.#events.needed()) return;
-    this.#spawn(slot);
+    // Replace it up to minThreads, or beyond while tasks wait for a worker.
+    if (this.alive < this.#config.minThreads || this.#events.backlogged()) this.#spawn(slot);
   }
 }

@@ -5,7 +5,7 @@ import { isFirstWorker } from './first-worker.mjs';
 import { workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../dist/kernel/module.js';
 import { serve } from '../../../dist/pool/index.js';
-import { currentIndex, startedIndex } from '../../../dist/pool/control.js';
+import { currentIndex } from '../../../dist/pool/control.js';
 
 if (isFirstWorker()) {
   const kernel = instantiateKernel(workerData.results.module, workerData.results.memory);
@@ -13,7 +13,7 @@ if (isFirstWorker()) {
   if (kernel.claimWrite(16) < 0) throw new Error('claimWrite failed');
   // Say we run task 1 so the pool blames its death on it, as if mid-result.
   const control = new Int32Array(workerData.control);
-  Atomics.store(control, currentIndex(workerData.slot), 1);
+  Atomics.store(control, currentIndex(workerData.layout, workerData.slot * workerData.layout.lanes), 1);
   process.exit(7);
 }
 serve((x) => x * 2);

@@ -5,14 +5,15 @@ import { isFirstWorker } from './first-worker.mjs';
 import { workerData } from 'node:worker_threads';
 import { instantiateKernel } from '../../../dist/kernel/module.js';
 import { serve } from '../../../dist/pool/index.js';
-import { POPPING, currentIndex, startedIndex } from '../../../dist/pool/control.js';
+import { POPPING, SERVING, currentIndex, stateIndex } from '../../../dist/pool/control.js';
 
 if (isFirstWorker()) {
   const kernel = instantiateKernel(workerData.tasks.module, workerData.tasks.memory);
   if (kernel.attach() !== 0) throw new Error('attach failed');
   const control = new Int32Array(workerData.control);
-  Atomics.store(control, startedIndex(workerData.slot), 1); // "started", so this is not a start failure
-  Atomics.store(control, currentIndex(workerData.slot), POPPING); // as serve() does before taking a task
+  Atomics.store(control, stateIndex(workerData.slot), SERVING); // "serving", so this is not a start failure
+  // As a lane does before taking a task (this worker's first lane).
+  Atomics.store(control, currentIndex(workerData.layout, workerData.slot * workerData.layout.lanes), POPPING);
   const poll = () => {
     if (kernel.claimRead() >= 0) process.exit(9);
     setTimeout(poll, 1);
