@@ -10,7 +10,7 @@
  * @module wasmq/pool
  */
 export { createPool, Pool } from './pool.js';
-export type { BroadcastOptions, CloseOptions, RunOptions } from './pool.js';
+export type { BroadcastOptions, CloseOptions, RunOptions } from './call-options.js';
 export type { PoolOptions } from './options.js';
 export type { ResourceLimits } from './thread-host.js';
 export { serve, workerData } from './serve.js';

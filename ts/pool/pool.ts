@@ -2,10 +2,9 @@
 // task queue (idle workers take tasks themselves), one async loop takes
 // results off the result queue without blocking this thread, and abort,
 // close and stats act on both.
-import { sharedViews } from '../codecs.js';
 import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
-import { PoolClosedError, QueueClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
+import { PoolClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
 import { Broadcasts } from './broadcast.js';
 import { POPPING, cancelIndex, controlBytes, currentIndex, laneCount, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';
@@ -19,71 +18,8 @@ import { PoolMeter, type PoolStats } from './stats.js';
 import type { Task } from './task.js';
 import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
 import { Workers } from './workers.js';
-
-/**
- * Options of {@link Pool.run}.
- *
- * @example
- * ```ts
- * import type { Pool, RunOptions } from 'wasmq/pool';
- *
- * declare const pool: Pool<string, number>;
- * const options: RunOptions = { signal: AbortSignal.timeout(5_000) };
- * const length = await pool.run('some input', options);
- * ```
- */
-export interface RunOptions {
-  /**
-   * Which of the worker's named task functions runs it (serve({ name: fn })).
-   * Without it, the worker's single function, or its `default` one. A name
-   * the worker does not serve rejects the task with a RangeError that names
-   * it and the ones it does.
-   */
-  name?: string;
-  /**
-   * Aborting rejects run() with `signal.reason`. A task still queued is
-   * removed and never runs; a running task's worker is stopped and replaced.
-   */
-  signal?: AbortSignal;
-}
-
-/**
- * Options of {@link Pool.broadcast}.
- *
- * @example
- * ```ts
- * import type { BroadcastOptions, Pool } from 'wasmq/pool';
- *
- * declare const pool: Pool;
- * const options: BroadcastOptions = { name: 'clearCache' };
- * await pool.broadcast(undefined, options);
- * ```
- */
-export interface BroadcastOptions {
-  /** Which named task function runs, as {@link RunOptions.name}. */
-  name?: string;
-}
-
-/**
- * Options of {@link Pool.close}.
- *
- * @example
- * ```ts
- * import type { CloseOptions, Pool } from 'wasmq/pool';
- *
- * declare const pool: Pool;
- * const options: CloseOptions = { force: true };
- * await pool.close(options);
- * ```
- */
-export interface CloseOptions {
-  /**
-   * Reject every task that has not started, with PoolClosedError, instead of
-   * running it; tasks already running still finish. Default false: every
-   * accepted task runs.
-   */
-  force?: boolean;
-}
+import type { BroadcastOptions, CloseOptions, RunOptions } from './call-options.js';
+import { Results } from './results.js';
 
 /**
  * A pool of worker threads (Node worker_threads, or module Web Workers in
@@ -119,10 +55,10 @@ export class Pool<I = unknown, O = unknown> {
   readonly maxQueue: number;
   readonly #tasks: Queue<Uint8Array>;
   readonly #results: Queue<Uint8Array>;
+  readonly #reader: Results;
   readonly #ctl: Int32Array;
   readonly #layout: ControlLayout;
   readonly #maxTaskBytes: number;
-  readonly #resultBuffer: Uint8Array;
   /** Pushed to the task queue and not settled, by id. */
   readonly #pending = new Map<number, Task>();
   /** Accepted but waiting for room, in order. */
@@ -140,8 +76,6 @@ export class Pool<I = unknown, O = unknown> {
    * compared with TAKEN are derived from it (see push-count.ts).
    */
   #pushed = 0;
-  #receiving = false;
-  #stopReceiving: AbortController | undefined;
   #pumping = false;
   #closing: Promise<void> | undefined;
   #broken: WorkerStartError | undefined;
@@ -165,7 +99,7 @@ export class Pool<I = unknown, O = unknown> {
     this.#maxTaskBytes = config.maxTaskBytes;
     this.#tasks = createQueue(taskQueueOptions(config));
     this.#results = createQueue(resultQueueOptions(config));
-    this.#resultBuffer = new Uint8Array(this.#results.maxMessageBytes);
+    this.#reader = new Results(this.#results, () => this.#pending.size > 0, (message) => this.#onResult(message));
     this.#layout = controlLayoutOf(config);
     this.#ctl = new Int32Array(new SharedArrayBuffer(controlBytes(this.#layout)));
     this.#room = new TaskRoom(this.#ctl, this.maxQueue);
@@ -325,7 +259,7 @@ export class Pool<I = unknown, O = unknown> {
     task.seq = seq;
     task.message = undefined;
     this.#pending.set(id, task);
-    if (!this.#receiving) void this.#receive();
+    this.#reader.start();
     return true;
   }
 
@@ -355,52 +289,6 @@ export class Pool<I = unknown, O = unknown> {
 
   // ------------------------------------------------------------ results
 
-  /** Takes results until nothing is pending, parking with waitAsync between them. */
-  async #receive(): Promise<void> {
-    this.#receiving = true;
-    try {
-      while (this.#pending.size > 0) {
-        this.#drainResults();
-        if (this.#pending.size === 0) break;
-        const stop = new AbortController();
-        this.#stopReceiving = stop;
-        let message: Uint8Array;
-        try {
-          message = await this.#results.popAsync({ signal: stop.signal });
-        } catch (e) {
-          // Stopped because nothing is pending any more (see #settle), or closed.
-          if (stop.signal.aborted || e instanceof QueueClosedError) continue;
-          throw e;
-        } finally {
-          this.#stopReceiving = undefined;
-        }
-        this.#onResult(message);
-      }
-    } finally {
-      this.#receiving = false;
-    }
-  }
-
-  #drainResults(): void {
-    if (sharedViews.decode) {
-      // In place: every result there is, with one take and one release per
-      // batch, each decoded straight from shared memory (the decoder copies
-      // what it keeps: serialize.ts's copyBuffers).
-      while (this.#results.tryDrain(this.#onResultAt) > 0);
-      return;
-    }
-    // This engine cannot decode text from shared memory: copy each result out first.
-    const buffer = this.#resultBuffer;
-    for (;;) {
-      const n = this.#results.tryPopInto(buffer);
-      if (n < 0) return;
-      this.#onResult(buffer.subarray(0, n));
-    }
-  }
-
-  readonly #onResultAt = (bytes: Uint8Array, offset: number, length: number): void =>
-    this.#onResult(bytes.subarray(offset, offset + length));
-
   #onResult(message: Uint8Array): void {
     const [id, status, value, runMs] = decodeResult(message);
     const task = this.#pending.get(id);
@@ -420,7 +308,7 @@ export class Pool<I = unknown, O = unknown> {
     if (this.#pending.size === 0) {
       // Nothing to wait for: let the result loop end, so its timers do not
       // keep the process alive.
-      this.#stopReceiving?.abort();
+      this.#reader.stop();
       if (this.#backlog.size === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
     }
   }
@@ -471,7 +359,7 @@ export class Pool<I = unknown, O = unknown> {
   #onWorkerGone(slot: number, abortedTask: number, reason: string, cause: unknown): void {
     // Results it pushed before dying settle normally, so drain them before
     // blaming the tasks it was running.
-    this.#drainResults();
+    this.#reader.drain();
     this.#broadcasts.gone(slot, reason, cause);
     const lanes = this.#layout.lanes;
     for (let lane = slot * lanes; lane < (slot + 1) * lanes; lane++) {

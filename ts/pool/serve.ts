@@ -74,6 +74,10 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     const port = wt.parentPort!;
     start(wt.workerData, table, exitThread);
     port.on('message', (message: unknown) => answerBroadcast(message, table, (reply) => port.postMessage(reply)));
+    // The task lanes keep this worker alive; the port need not. Deno 2.9 also
+    // never reports the exit of a worker that ran out of memory while its
+    // port was referenced (test/pool/pool.test.ts, resourceLimits).
+    port.unref();
     return;
   }
   const scope = globalThis as unknown as WorkerScope;
@@ -87,10 +91,18 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     scope.removeEventListener('message', onMessage);
     const init = ev.data;
     workerData = init.workerData;
-    scope.addEventListener('message', (e: MessageEvent) => answerBroadcast(e.data, table, post));
+    // Broadcasts wait until this worker serves (and holds its life lock), so
+    // that one that ends the worker is seen by the pool as a death.
+    let early: unknown[] | undefined = [];
+    scope.addEventListener('message', (e: MessageEvent) => {
+      if (early) early.push(e.data);
+      else void answerBroadcast(e.data, table, post);
+    });
     const ready = () => {
       start(init, table, () => scope.close());
       scope.postMessage({ kind: READY_KIND });
+      for (const message of early!) void answerBroadcast(message, table, post);
+      early = undefined;
     };
     const locks = (scope as { navigator?: { locks?: LockManager } }).navigator?.locks;
     if (!locks) return ready();
