@@ -38,17 +38,18 @@ export function rows() {
 
 /**
  * The three pools with the same thread count. `wasmq`, `piscina`, `tinypool`:
- * extra options for each; `run`: how each submits input `x` (task number
- * `i`); default: plain run(x).
+ * extra options for each (`wasmq: null` leaves wasmq/pool out); `run`: how
+ * each submits input `x` (task number `i`); default: plain run(x). wasmq/pool
+ * is created first, so an option it refuses throws before any worker starts.
  */
 function pools({ wasmq = {}, piscina = {}, tinypool = {}, run = {} } = {}) {
-  const w = createPool({ worker: taskFile, threads: THREADS, maxQueue: 4096, ...wasmq });
+  const w = wasmq === null ? null : createPool({ worker: taskFile, threads: THREADS, maxQueue: 4096, ...wasmq });
   const p = new Piscina({ filename: taskPath, minThreads: THREADS, maxThreads: THREADS, ...piscina });
   const t = new Tinypool({ filename: taskPath, minThreads: THREADS, maxThreads: THREADS, ...tinypool });
   return [
     { impl: POOL_IMPL.piscina, baseline: true, pool: p, run: run.piscina?.(p) ?? ((x) => p.run(x)), close: () => p.destroy() },
     { impl: POOL_IMPL.tinypool, pool: t, run: run.tinypool?.(t) ?? ((x) => t.run(x)), close: () => t.destroy() },
-    { impl: POOL_IMPL.wasmq, pool: w, run: run.wasmq?.(w) ?? ((x) => w.run(x)), close: () => w.close() },
+    ...(w ? [{ impl: POOL_IMPL.wasmq, pool: w, run: run.wasmq?.(w) ?? ((x) => w.run(x)), close: () => w.close() }] : []),
   ];
 }
 
@@ -306,6 +307,17 @@ async function asyncTasks({ quick, log, skip }) {
     piscina: { concurrentTasksPerWorker: concurrency },
     tinypool: { concurrentTasksPerWorker: concurrency },
   };
+  // A build whose createPool rejects the option (a TypeError or RangeError
+  // naming it) is measured without wasmq/pool, saying why.
+  try {
+    await createPool({ worker: taskFile, threads: 1, concurrentTasksPerWorker: concurrency }).close();
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    const reason = `not available in this build: createPool refused concurrentTasksPerWorker: ${concurrency}: ${error.message}`;
+    log(`${POOL.async}, ${POOL_IMPL.wasmq}: skipped: ${reason}`);
+    skip({ scenario: POOL.async, impl: POOL_IMPL.wasmq, reason });
+    options.wasmq = null;
+  }
   return withPools(options, async (list) => {
     await checkAnswers(list, ioInput, (got) => got === 1, 'an async task');
     const measured = [];
