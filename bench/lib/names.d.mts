@@ -18,3 +18,12 @@ export const COMLINK_CALL: string;
 export const COMLINK_ECHO: string;
 export function browserScenario(browser: string): string;
 export function demoEngineScenario(producers: number, consumers: number, bytes: number, engine: string): string;
+// ---- pool module names ----
+export const POOL_THREADS: number;
+export const POOL_IMPL: { readonly wasmq: string; readonly piscina: string; readonly tinypool: string };
+export const POOL_ASYNC_CONCURRENCY: number;
+export const POOL_ASYNC_IN_FLIGHT: number;
+export const POOL: {
+  readonly tiny: string; readonly json: string; readonly f64: string; readonly async: string; readonly cpu: string; readonly latency: string;
+};
+// ---- end pool module names ----

@@ -46,3 +46,20 @@ export const browserScenario = (browser) => `browser main thread ← 2 workers, 
 /** The browser-engines module's scenario: the demo's comparison between Web Workers, in one engine ('Chromium', 'Firefox', 'WebKit'). */
 export const demoEngineScenario = (producers, consumers, bytes, engine) =>
   `${throughputScenario(producers, consumers, bytes)}, Web Workers (${engine})`;
+
+// ---- pool module (scenarios/pool.mjs): wasmq/pool vs Piscina vs tinypool ----
+/** Worker threads of every pool row: the figures and targets are for 2 threads. */
+export const POOL_THREADS = 2;
+export const POOL_IMPL = { wasmq: 'wasmq/pool', piscina: 'Piscina', tinypool: 'tinypool' };
+/** Tasks kept in flight by the async-handler row: threads x concurrentTasksPerWorker x 4. */
+export const POOL_ASYNC_CONCURRENCY = 8;
+export const POOL_ASYNC_IN_FLIGHT = POOL_THREADS * POOL_ASYNC_CONCURRENCY * 4;
+export const POOL = {
+  tiny: `pool tiny tasks x => x + 1, ${POOL_THREADS} threads, 1000 in flight`,
+  json: `pool 1 KiB JSON in → transform → 1 KiB out, ${POOL_THREADS} threads, 256 in flight`,
+  f64: `pool 1 MiB Float64Array in and out, ${POOL_THREADS} threads, 4 in flight (Piscina, tinypool: transferList + move)`,
+  async: `pool async handlers awaiting I/O (setTimeout 1 ms), concurrentTasksPerWorker ${POOL_ASYNC_CONCURRENCY}, ${POOL_THREADS} threads, ${POOL_ASYNC_IN_FLIGHT} in flight`,
+  cpu: `pool 1 ms CPU tasks, ${POOL_THREADS} threads, ${POOL_THREADS * 8} in flight`,
+  latency: `pool tiny task latency (one awaited at a time), ${POOL_THREADS} threads`,
+};
+// ---- end pool module names ----

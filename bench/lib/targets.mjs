@@ -1,6 +1,6 @@
 // The performance targets of the benchmark issues, evaluated on one run's
 // figures. A target with a missing figure is "not measured", never "holds".
-import { COMLINK_CALL, IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
+import { COMLINK_CALL, IMPL, POOL, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
 
 const T64 = throughputScenario(1, 1, 64);
 const COLD64 = coldScenario(64);
@@ -23,6 +23,28 @@ const browserTarget = (browser) => ({
 });
 
 const percent = (x) => `${(x * 100).toFixed(1)}%`;
+
+// ---- pool targets (scenarios/pool.mjs): wasmq/pool against Piscina, the issue's table word for word ----
+/** wasmq/pool's figure over Piscina's in one pool scenario. */
+const poolRatio = (scenario) => (m) => m(scenario, POOL_IMPL.wasmq) / m(scenario, POOL_IMPL.piscina);
+const POOL_TARGETS = [
+  { target: 'wasmq/pool, tiny tasks, 2 threads: >= 10x Piscina', ratio: poolRatio(POOL.tiny), holds: (r) => r >= 10 },
+  { target: 'wasmq/pool, 1 KiB JSON in -> transform -> 1 KiB out: >= 3x Piscina', ratio: poolRatio(POOL.json), holds: (r) => r >= 3 },
+  { target: 'wasmq/pool, 1 MiB Float64Array in and out: >= 1x Piscina with transferList', ratio: poolRatio(POOL.f64), holds: (r) => r >= 1 },
+  {
+    target: 'wasmq/pool, async handlers awaiting I/O, concurrentTasksPerWorker 8: >= 1x Piscina at the same concurrency',
+    ratio: poolRatio(POOL.async),
+    holds: (r) => r >= 1,
+  },
+  { target: 'wasmq/pool, CPU-bound 1 ms tasks: parity (>= 0.95x)', ratio: poolRatio(POOL.cpu), holds: (r) => r >= 0.95 },
+  {
+    // Lower is better: the measured figure is wasmq/pool's p50 over Piscina's.
+    target: "wasmq/pool, task latency p50 at one task at a time: <= 1/10 of Piscina's (ratio = wasmq/pool p50 / Piscina p50 <= 0.1)",
+    ratio: poolRatio(POOL.latency),
+    holds: (r) => r <= 0.1,
+  },
+];
+// ---- end pool targets ----
 
 /**
  * Per target: its description; `ratio(median, spreads)`, the measured figure
@@ -124,6 +146,7 @@ const TARGETS = [
   },
   browserTarget('Chromium'),
   browserTarget('Firefox'),
+  ...POOL_TARGETS,
   {
     target: `every throughput cell's spread (rIQR across its rounds and thread sets) ≤ ${percent(MAX_THROUGHPUT_RIQR)} (measured = the widest)`,
     ratio: (_m, spreads) => (spreads.length ? Math.max(...spreads.map((c) => c.rIQR)) : undefined),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { COMLINK_CALL, IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { COMLINK_CALL, IMPL, POOL, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -42,6 +42,19 @@ describe('bench targets', () => {
       [key(browserScenario(b), IMPL.postMessageBatchTransfer), 4e6],
       [key(browserScenario(b), IMPL.postMessageBatchClone), 3e6],
     ])),
+    // The pool module: Piscina, then wasmq/pool just meeting each target.
+    [key(POOL.tiny, POOL_IMPL.piscina)]: 2.5e4,
+    [key(POOL.tiny, POOL_IMPL.wasmq)]: 2.5e5,
+    [key(POOL.json, POOL_IMPL.piscina)]: 1.5e4,
+    [key(POOL.json, POOL_IMPL.wasmq)]: 4.5e4,
+    [key(POOL.f64, POOL_IMPL.piscina)]: 1500,
+    [key(POOL.f64, POOL_IMPL.wasmq)]: 1500,
+    [key(POOL.async, POOL_IMPL.piscina)]: 1e4,
+    [key(POOL.async, POOL_IMPL.wasmq)]: 1e4,
+    [key(POOL.cpu, POOL_IMPL.piscina)]: 1600,
+    [key(POOL.cpu, POOL_IMPL.wasmq)]: 1520,
+    [key(POOL.latency, POOL_IMPL.piscina)]: 80,
+    [key(POOL.latency, POOL_IMPL.wasmq)]: 8,
   };
   const tight = [
     { scenario: t64, impl: IMPL.wasmq, rIQR: 0.05 },
@@ -55,7 +68,7 @@ describe('bench targets', () => {
 
   it('says every target holds when the figures meet them', () => {
     const verdicts = evaluateTargets(lookup(passing), tight);
-    expect(verdicts).toHaveLength(21);
+    expect(verdicts).toHaveLength(27);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
     expect(verdicts[0].shown).toBe('30.0×');
@@ -119,6 +132,26 @@ describe('bench targets', () => {
     const { [key(firefox, IMPL.browserDrainAsync)]: _gone, ...noFirefox } = passing;
     expect(find(evaluateTargets(lookup(noFirefox), tight), 'Firefox main thread').verdict).toBe('not measured');
     expect(find(evaluateTargets(lookup(noFirefox), tight), 'Chromium main thread').verdict).toBe('holds');
+  });
+
+  it('holds wasmq/pool to each row of the pool table against Piscina, in the issue\'s words', () => {
+    const pool = (figures: Record<string, number>, text: string) => find(evaluateTargets(lookup({ ...passing, ...figures }), tight), text);
+    expect(pool({}, 'tiny tasks, 2 threads: >= 10x Piscina')).toEqual(expect.objectContaining({ ratio: 10, verdict: 'holds' }));
+    expect(pool({ [key(POOL.tiny, POOL_IMPL.wasmq)]: 2.4e5 }, 'tiny tasks').verdict).toBe('does not hold');
+    expect(pool({}, '1 KiB JSON in -> transform -> 1 KiB out: >= 3x Piscina')).toEqual(expect.objectContaining({ ratio: 3, verdict: 'holds' }));
+    expect(pool({ [key(POOL.json, POOL_IMPL.wasmq)]: 4.4e4 }, '1 KiB JSON').verdict).toBe('does not hold');
+    expect(pool({}, '1 MiB Float64Array in and out: >= 1x Piscina with transferList')).toEqual(expect.objectContaining({ ratio: 1, verdict: 'holds' }));
+    expect(pool({ [key(POOL.f64, POOL_IMPL.wasmq)]: 700 }, '1 MiB Float64Array').verdict).toBe('does not hold');
+    const asyncRow = 'async handlers awaiting I/O, concurrentTasksPerWorker 8: >= 1x Piscina at the same concurrency';
+    expect(pool({}, asyncRow)).toEqual(expect.objectContaining({ ratio: 1, verdict: 'holds' }));
+    // A build without the option skips the wasmq/pool row: the target is not measured, never a verdict.
+    const { [key(POOL.async, POOL_IMPL.wasmq)]: _skipped, ...noAsync } = passing;
+    expect(find(evaluateTargets(lookup(noAsync), tight), asyncRow).verdict).toBe('not measured');
+    expect(pool({}, 'CPU-bound 1 ms tasks: parity (>= 0.95x)')).toEqual(expect.objectContaining({ ratio: 0.95, verdict: 'holds' }));
+    expect(pool({ [key(POOL.cpu, POOL_IMPL.wasmq)]: 1500 }, 'CPU-bound').verdict).toBe('does not hold');
+    // Latency is lower-is-better: wasmq/pool's p50 over Piscina's, at most 1/10.
+    expect(pool({}, "task latency p50 at one task at a time: <= 1/10 of Piscina's")).toEqual(expect.objectContaining({ ratio: 0.1, verdict: 'holds' }));
+    expect(pool({ [key(POOL.latency, POOL_IMPL.wasmq)]: 8.1 }, 'task latency p50').verdict).toBe('does not hold');
   });
 
   it('holds every throughput cell to the rIQR bound, naming the widest cell and how many are over', () => {
