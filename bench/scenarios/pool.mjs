@@ -220,17 +220,15 @@ async function jsonTasks({ quick, log }) {
 // ------------------------------------------------------------ 1 MiB Float64Array in and out (target: >= 1x Piscina with transferList)
 // Every task gets a fresh 1 MiB Float64Array (131072 elements; made the same
 // way for every pool), the worker doubles every element in place and returns
-// the array. Piscina and tinypool use their best idiom: the input's buffer in
-// run()'s transferList, the result returned with Piscina.move / Tinypool.move
-// (scaleF64Piscina / scaleF64Tinypool in workers/pool-tasks.mjs), so nothing
-// is cloned either way. wasmq/pool has no transfer: the array is serialized
-// into its shared task queue and the result into its result queue, so it
-// needs maxTaskBytes / maxResultBytes above the default 1 MiB (the encoded
-// array is 1 MiB plus a few bytes of msgpack header): 2 MiB each.
+// the array. Every pool uses its best idiom, the same one: the input's buffer
+// in run()'s transferList, the result returned with move() (Piscina.move,
+// Tinypool.move, and wasmq/pool's move: scaleF64Piscina / scaleF64Tinypool /
+// scaleF64Wasmq in workers/pool-tasks.mjs), so nothing is cloned either way.
+// For wasmq/pool that is its transfer lane (postMessage to one worker), not
+// its shared queues, which would copy the array twice each way.
 
 const F64_LENGTH = (1024 * 1024) / 8;
 const F64_IN_FLIGHT = 4;
-const F64_MAX_BYTES = 2 * 1024 * 1024;
 function f64Input(i) {
   const a = new Float64Array(F64_LENGTH);
   a[0] = i;
@@ -245,8 +243,8 @@ async function f64Tasks({ quick, log }) {
     if (!f64Ok(got, i)) throw new Error(`a pool returned ${got?.constructor?.name} of length ${got?.length} for Float64Array task ${i}`);
   };
   const options = {
-    wasmq: { maxTaskBytes: F64_MAX_BYTES, maxResultBytes: F64_MAX_BYTES },
     run: {
+      wasmq: (w) => (a) => w.run(a, { name: 'scaleF64Wasmq', transferList: [a.buffer] }),
       piscina: (p) => (a) => p.run(a, { name: 'scaleF64Piscina', transferList: [a.buffer] }),
       tinypool: (t) => (a) => t.run(a, { name: 'scaleF64Tinypool', transferList: [a.buffer] }),
     },
@@ -254,7 +252,7 @@ async function f64Tasks({ quick, log }) {
   return withPools(options, async (list) => {
     await checkAnswers(list, f64Input, f64Ok, 'doubling a 1 MiB Float64Array');
     // The transfer idiom must really transfer: the input is detached after run().
-    for (const p of list.filter((q) => q.impl !== POOL_IMPL.wasmq)) {
+    for (const p of list) {
       const a = f64Input(0);
       await p.run(a, 0);
       if (a.buffer.byteLength !== 0) throw new Error(`${p.impl}: the input buffer was not transferred`);

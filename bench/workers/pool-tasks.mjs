@@ -49,6 +49,12 @@ export async function scaleF64Tinypool(array) {
   tinypoolMove ??= (await import('tinypool')).Tinypool.move;
   return tinypoolMove(scaleF64(array));
 }
+let wasmqMove;
+/** wasmq/pool's idiom: the same, with move() from 'wasmq/pool' (run with transferList: the transfer lane). */
+export async function scaleF64Wasmq(array) {
+  wasmqMove ??= (await import('../../dist/pool/index.js')).move;
+  return wasmqMove(scaleF64(array));
+}
 // ---- end 1 MiB Float64Array row ----
 
 // ---- async row: a handler that awaits I/O (a timer) before it answers ----
@@ -70,5 +76,5 @@ export default function task(input) {
 // Started by createPool (its workerData is the pool init): serve the same task.
 if (!isMainThread && workerData?.kind === 'wasmq.pool.init') {
   const { serve } = await import('../../dist/pool/index.js');
-  serve(task);
+  serve({ default: task, scaleF64Wasmq });
 }

@@ -37,8 +37,9 @@ export class Broadcasts {
   }
 
   /** A control message from the worker in `slot`. */
-  message(slot: number, data: unknown): void {
+  message(workers: Workers, slot: number, data: unknown): void {
     if (!isBroadcastResult(data)) return;
+    workers.answered(slot);
     const open = this.#open.get(data.id);
     const index = open?.waiting.get(slot);
     if (!open || index === undefined) return;

@@ -14,6 +14,17 @@
  */
 export interface RunOptions {
   /**
+   * Buffers to move to the worker instead of copying them (ArrayBuffers,
+   * MessagePorts, ...), as postMessage's transfer list: the task takes the
+   * transfer lane, straight to one worker by postMessage, with the input
+   * cloned by the platform (structured clone) rather than the queue's
+   * serializer, and the buffers detached here. A task function returns
+   * `move(value)` to send its result back the same way. Pays off for large
+   * binary payloads (about 64 KiB and up); small tasks are faster on the
+   * queue. Transfer-lane tasks do not count against maxQueue or maxTaskBytes.
+   */
+  transferList?: readonly Transferable[];
+  /**
    * Which of the worker's named task functions runs it (serve({ name: fn })).
    * Without it, the worker's single function, or its `default` one. A name
    * the worker does not serve rejects the task with a RangeError that names

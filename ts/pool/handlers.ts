@@ -1,6 +1,7 @@
 // The worker's task functions: the one given to serve(handler), or the named
 // ones of serve({ name: handler, ... }), and running one task message
 // through the right one.
+import { unmoved } from './move.js';
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskName } from './task-codec.js';
 
 /**
@@ -99,19 +100,33 @@ export class Handlers {
   run(message: Uint8Array): Outcome | Promise<Outcome> {
     const started = performance.now();
     try {
-      const value: unknown = this.pick(readTaskName(message))(decodeTaskInput(message));
-      if (isThenable(value)) return settled(value, started);
-      return { status: RESULT_OK, value, runMs: performance.now() - started };
+      return finish(this.pick(readTaskName(message))(decodeTaskInput(message)), started);
+    } catch (e) {
+      return { status: RESULT_ERROR, value: e, runMs: performance.now() - started };
+    }
+  }
+
+  /** The same for an input already decoded (a transfer-lane task); the value may be move()d. */
+  runValue(name: string | undefined, input: unknown): Outcome | Promise<Outcome> {
+    const started = performance.now();
+    try {
+      return finish(this.pick(name)(input), started, true);
     } catch (e) {
       return { status: RESULT_ERROR, value: e, runMs: performance.now() - started };
     }
   }
 }
 
-async function settled(pending: PromiseLike<unknown>, started: number): Promise<Outcome> {
+/** The outcome of a handler's return value; `keepMoved`: leave a move() mark for the caller to transfer by. */
+function finish(value: unknown, started: number, keepMoved = false): Outcome | Promise<Outcome> {
+  if (isThenable(value)) return settled(value, started, keepMoved);
+  return { status: RESULT_OK, value: keepMoved ? value : unmoved(value), runMs: performance.now() - started };
+}
+
+async function settled(pending: PromiseLike<unknown>, started: number, keepMoved: boolean): Promise<Outcome> {
   try {
     const value = await pending;
-    return { status: RESULT_OK, value, runMs: performance.now() - started };
+    return { status: RESULT_OK, value: keepMoved ? value : unmoved(value), runMs: performance.now() - started };
   } catch (e) {
     return { status: RESULT_ERROR, value: e, runMs: performance.now() - started };
   }

@@ -14,6 +14,7 @@ export type { BroadcastOptions, CloseOptions, RunOptions } from './call-options.
 export type { PoolOptions } from './options.js';
 export type { ResourceLimits } from './thread-host.js';
 export { serve, workerData } from './serve.js';
+export { move } from './move.js';
 export type { TaskHandler, TaskHandlers } from './handlers.js';
 export type { PoolStats, TimeSummary } from './stats.js';
 export { PoolClosedError, WorkerDiedError, WorkerStartError } from '../errors.js';

@@ -10,6 +10,10 @@ export const READY_KIND = 'wasmq.pool.ready';
 export const BROADCAST_KIND = 'wasmq.pool.broadcast';
 /** worker → pool: the encoded result of a broadcast. */
 export const BROADCAST_RESULT_KIND = 'wasmq.pool.broadcast-result';
+/** pool → one worker: a task run with a transferList (the transfer lane; see direct.ts). */
+export const DIRECT_KIND = 'wasmq.pool.direct';
+/** worker → pool: a transfer-lane task's outcome. */
+export const DIRECT_RESULT_KIND = 'wasmq.pool.direct-result';
 
 export interface WorkerInit {
   readonly kind: typeof INIT_KIND;
@@ -47,6 +51,24 @@ export interface BroadcastResult {
   readonly result: Uint8Array;
 }
 
+/** pool → worker, by postMessage with the task's transferList. */
+export interface DirectMessage {
+  readonly kind: typeof DIRECT_KIND;
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly input: unknown;
+}
+
+/** worker → pool, by postMessage (transferring what the task function move()d). */
+export interface DirectResult {
+  readonly kind: typeof DIRECT_RESULT_KIND;
+  readonly id: number;
+  readonly status: number;
+  /** The output, or (status RESULT_ERROR) the error as task-codec's error record. */
+  readonly value: unknown;
+  readonly runMs: number;
+}
+
 export function isWorkerInit(value: unknown): value is WorkerInit {
   return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === INIT_KIND;
 }
@@ -57,4 +79,12 @@ export function isBroadcast(value: unknown): value is BroadcastMessage {
 
 export function isBroadcastResult(value: unknown): value is BroadcastResult {
   return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === BROADCAST_RESULT_KIND;
+}
+
+export function isDirect(value: unknown): value is DirectMessage {
+  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === DIRECT_KIND;
+}
+
+export function isDirectResult(value: unknown): value is DirectResult {
+  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === DIRECT_RESULT_KIND;
 }

@@ -6,6 +6,7 @@ import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
 import { Broadcasts } from './broadcast.js';
+import { DirectTasks } from './direct.js';
 import { POPPING, cancelIndex, controlBytes, currentIndex, laneCount, type ControlLayout } from './control.js';
 import { Fifo } from './fifo.js';
 import { LostTasks } from './lost-tasks.js';
@@ -17,7 +18,7 @@ import { TaskRoom } from './room.js';
 import { PoolMeter, type PoolStats } from './stats.js';
 import type { Task } from './task.js';
 import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
-import { Workers } from './workers.js';
+import { STOPPED_FOR_DIRECT, Workers } from './workers.js';
 import type { BroadcastOptions, CloseOptions, RunOptions } from './call-options.js';
 import { Results } from './results.js';
 
@@ -67,6 +68,7 @@ export class Pool<I = unknown, O = unknown> {
   readonly #lost: LostTasks;
   readonly #workers: Workers;
   readonly #broadcasts = new Broadcasts();
+  readonly #direct = new DirectTasks((task, ok, value, runMs) => this.#settle(task, ok, value, runMs));
   readonly #meter = new PoolMeter();
   readonly #idleWaiters: (() => void)[] = [];
   #stage = new Uint8Array(256);
@@ -118,8 +120,11 @@ export class Pool<I = unknown, O = unknown> {
         gone: (slot, abortedTask, reason, cause) => this.#onWorkerGone(slot, abortedTask, reason, cause),
         broken: (error) => this.#breakPool(error),
         backlogged: () => this.#backlogged(),
-        needed: () => !(this.#closing && this.#pending.size === 0 && this.#backlog.size === 0),
-        message: (slot, data) => this.#broadcasts.message(slot, data),
+        needed: () => !(this.#closing && this.#idle()),
+        message: (slot, data) => {
+          this.#broadcasts.message(this.#workers, slot, data);
+          this.#direct.message(this.#workers, slot, data);
+        },
       },
     );
   }
@@ -146,7 +151,15 @@ export class Pool<I = unknown, O = unknown> {
     if (name !== undefined && typeof name !== 'string') {
       return Promise.reject(new TypeError(`run() option name must be a string, the task function's name; got ${typeof name}`));
     }
+    const transferList = options?.transferList;
+    if (transferList !== undefined && !Array.isArray(transferList)) {
+      return Promise.reject(new TypeError('run() option transferList must be an array of transferables (ArrayBuffers, MessagePorts, ...)'));
+    }
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (transferList !== undefined && transferList.length > 0) {
+      const sent = this.#runDirect(input, name, signal, transferList);
+      if (sent) return sent;
+    }
     let encoded: Uint8Array;
     try {
       encoded = encodeTaskInput(input, name);
@@ -183,6 +196,29 @@ export class Pool<I = unknown, O = unknown> {
     });
   }
 
+  /** run() on the transfer lane; undefined when no worker can take it (then the queue carries it, copied). */
+  #runDirect(input: I, name: string | undefined, signal: AbortSignal | undefined, transfer: readonly Transferable[]): Promise<O> | undefined {
+    if (this.#workers.alive === 0) this.#workers.grow();
+    let task!: Task;
+    const result = new Promise<O>((resolve, reject) => {
+      task = {
+        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined,
+        settled: false, named: name !== undefined,
+      };
+    });
+    // postMessage throws here for what it cannot clone: run() rejects with that.
+    try {
+      if (!this.#direct.send(this.#workers, task, name, input, [...transfer])) return undefined;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal) {
+      task.onAbort = () => this.#abort(task);
+      signal.addEventListener('abort', task.onAbort, { once: true });
+    }
+    return result;
+  }
+
   /**
    * Runs `input` once on every live worker (for example to warm or clear a
    * per-worker cache) and resolves with their results, in worker order. It
@@ -209,7 +245,7 @@ export class Pool<I = unknown, O = unknown> {
 
   /** Resolves once no task is queued or running (at once if none is). Tasks run() accepts later do not delay it. */
   drained(): Promise<void> {
-    if (this.#pending.size === 0 && this.#backlog.size === 0) return Promise.resolve();
+    if (this.#idle()) return Promise.resolve();
     return new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -236,7 +272,7 @@ export class Pool<I = unknown, O = unknown> {
     return {
       threads: this.#workers.alive,
       queued: this.#pending.size + this.#backlog.size - running,
-      running,
+      running: running + this.#direct.size,
       completed: meter.completed,
       failed: meter.failed,
       utilization: meter.utilization(this.#workers.threadMs(performance.now()), this.concurrentTasksPerWorker),
@@ -281,6 +317,11 @@ export class Pool<I = unknown, O = unknown> {
     }
   }
 
+  /** Nothing queued or running, on either path. */
+  #idle(): boolean {
+    return this.#pending.size === 0 && this.#backlog.size === 0 && this.#direct.size === 0;
+  }
+
   /** Whether more tasks wait than the workers there are will take soon. */
   #backlogged(): boolean {
     const waiting = this.maxQueue - this.#room.left(this.#pushed) + this.#backlog.size;
@@ -309,7 +350,7 @@ export class Pool<I = unknown, O = unknown> {
       // Nothing to wait for: let the result loop end, so its timers do not
       // keep the process alive.
       this.#reader.stop();
-      if (this.#backlog.size === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+      if (this.#idle()) for (const wake of this.#idleWaiters.splice(0)) wake();
     }
   }
 
@@ -318,6 +359,13 @@ export class Pool<I = unknown, O = unknown> {
   #abort(task: Task): void {
     if (task.settled) return;
     const reason = task.signal!.reason;
+    if (task.direct !== undefined) {
+      // On the transfer lane: sent to one worker, maybe running there. Stop it
+      // (STOPPED_FOR_DIRECT: its death is no task's to blame, and it is replaced).
+      const slot = this.#direct.abort(task, reason);
+      if (slot >= 0) this.#workers.stopForAbort(slot, STOPPED_FOR_DIRECT);
+      return;
+    }
     if (task.id === 0) {
       // Still waiting for room: it never entered the queue.
       this.#backlog.remove(task);
@@ -361,6 +409,7 @@ export class Pool<I = unknown, O = unknown> {
     // blaming the tasks it was running.
     this.#reader.drain();
     this.#broadcasts.gone(slot, reason, cause);
+    this.#direct.gone(slot, reason, cause);
     const lanes = this.#layout.lanes;
     for (let lane = slot * lanes; lane < (slot + 1) * lanes; lane++) {
       const id = Atomics.load(this.#ctl, currentIndex(this.#layout, lane));
@@ -381,7 +430,7 @@ export class Pool<I = unknown, O = unknown> {
   #breakPool(error: WorkerStartError): void {
     this.#broken = error;
     for (const task of this.#backlog.drain()) this.#settle(task, false, error);
-    for (const task of [...this.#pending.values()]) this.#settle(task, false, error);
+    for (const task of [...this.#pending.values(), ...this.#direct.all()]) this.#settle(task, false, error);
     for (const wake of this.#idleWaiters.splice(0)) wake();
   }
 

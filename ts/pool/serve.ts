@@ -5,8 +5,11 @@ import { attachQueue } from '../queue/create.js';
 import { SERVING, stateIndex } from './control.js';
 import { Handlers, resultMessage, type TaskHandler, type TaskHandlers } from './handlers.js';
 import {
-  BROADCAST_RESULT_KIND, INIT_KIND, READY_KIND, isBroadcast, isWorkerInit, type BroadcastResult, type WorkerInit,
+  BROADCAST_RESULT_KIND, DIRECT_RESULT_KIND, INIT_KIND, READY_KIND, isBroadcast, isDirect, isWorkerInit,
+  type DirectResult, type WorkerInit,
 } from './init.js';
+import { isMoved } from './move.js';
+import { RESULT_ERROR, RESULT_OK, encodingFailure, toErrorRecord } from './task-codec.js';
 import { Lanes } from './lanes.js';
 import { nodeWorkerThreads } from './thread-host.js';
 
@@ -73,7 +76,9 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     serving = true;
     const port = wt.parentPort!;
     start(wt.workerData, table, exitThread);
-    port.on('message', (message: unknown) => answerBroadcast(message, table, (reply) => port.postMessage(reply)));
+    type Transfer = import('node:worker_threads').TransferListItem[];
+    port.on('message', (message: unknown) =>
+      answer(message, table, (reply, transfer) => port.postMessage(reply, transfer as unknown as Transfer)));
     // The task lanes keep this worker alive; the port need not. Deno 2.9 also
     // never reports the exit of a worker that ran out of memory while its
     // port was referenced (test/pool/pool.test.ts, resourceLimits).
@@ -85,7 +90,7 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     throw new Error('serve() must run in a module Web Worker (or Node worker) started by createPool from wasmq/pool');
   }
   serving = true;
-  const post = (reply: BroadcastResult) => scope.postMessage(reply);
+  const post: Post = (reply, transfer) => scope.postMessage(reply, transfer);
   const onMessage = (ev: MessageEvent) => {
     if (!isWorkerInit(ev.data)) return;
     scope.removeEventListener('message', onMessage);
@@ -96,12 +101,12 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     let early: unknown[] | undefined = [];
     scope.addEventListener('message', (e: MessageEvent) => {
       if (early) early.push(e.data);
-      else void answerBroadcast(e.data, table, post);
+      else void answer(e.data, table, post);
     });
     const ready = () => {
       start(init, table, () => scope.close());
       scope.postMessage({ kind: READY_KIND });
-      for (const message of early!) void answerBroadcast(message, table, post);
+      for (const message of early!) void answer(message, table, post);
       early = undefined;
     };
     const locks = (scope as { navigator?: { locks?: LockManager } }).navigator?.locks;
@@ -121,8 +126,11 @@ function exitThread(): void {
   (globalThis as unknown as { process: { exit(code: number): never } }).process.exit(0);
 }
 
+/** Replies to the pool by postMessage, transferring `transfer`. */
+type Post = (reply: unknown, transfer: Transferable[]) => void;
+
 interface WorkerScope {
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
   addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
   removeEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
   close(): void;
@@ -137,12 +145,29 @@ function start(init: WorkerInit, handlers: Handlers, exit: () => void): void {
   new Lanes({ init, tasks, results, ctl, handlers, exit }).start();
 }
 
-/** Runs a broadcast task on this worker and posts its result back, by the broadcast's id. */
-async function answerBroadcast(message: unknown, handlers: Handlers, post: (reply: BroadcastResult) => void): Promise<void> {
-  if (!isBroadcast(message)) return;
-  const ran = handlers.run(message.task);
-  const outcome = ran instanceof Promise ? await ran : ran;
-  // A broadcast's result goes back by postMessage, which has no size limit of its own.
-  const result = resultMessage(message.id, outcome, Infinity).slice();
-  post({ kind: BROADCAST_RESULT_KIND, id: message.id, result });
+/** Answers a control message: a broadcast, or a transfer-lane task. */
+async function answer(message: unknown, handlers: Handlers, post: Post): Promise<void> {
+  if (isBroadcast(message)) {
+    const ran = handlers.run(message.task);
+    const outcome = ran instanceof Promise ? await ran : ran;
+    // A broadcast's result goes back by postMessage, which has no size limit of its own.
+    const result = resultMessage(message.id, outcome, Infinity).slice();
+    post({ kind: BROADCAST_RESULT_KIND, id: message.id, result }, []);
+    return;
+  }
+  if (!isDirect(message)) return;
+  const ran = handlers.runValue(message.name, message.input);
+  const { status, value, runMs } = ran instanceof Promise ? await ran : ran;
+  const reply = (status: number, value: unknown, transfer: Transferable[]) => {
+    const result: DirectResult = { kind: DIRECT_RESULT_KIND, id: message.id, status, value, runMs };
+    post(result, transfer);
+  };
+  try {
+    if (status !== RESULT_OK) reply(RESULT_ERROR, toErrorRecord(value), []);
+    else if (isMoved(value)) reply(RESULT_OK, value.value, [...value.transfer]);
+    else reply(RESULT_OK, value, []);
+  } catch (cause) {
+    // postMessage could not clone it (a function, a symbol, ...).
+    reply(RESULT_ERROR, toErrorRecord(encodingFailure("the task's result could not be sent", cause)), []);
+  }
 }

@@ -158,7 +158,7 @@ function resultIdOf(bytes: Uint8Array): number | undefined {
 }
 
 /** `seen`: the errors above this one in the cause chain; a cause that loops back is left out. */
-function toErrorRecord(thrown: unknown, seen?: Set<Error>): unknown {
+export function toErrorRecord(thrown: unknown, seen?: Set<Error>): unknown {
   if (!(thrown instanceof Error)) return thrown; // `throw 'text'` arrives as 'text', like postMessage
   const code = (thrown as { code?: unknown }).code;
   const cause = thrown.cause;
@@ -178,7 +178,7 @@ function toErrorRecord(thrown: unknown, seen?: Set<Error>): unknown {
   return record;
 }
 
-function fromErrorRecord(value: unknown): unknown {
+export function fromErrorRecord(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || (value as ErrorRecord).$wasmqError !== true) return value;
   const r = value as ErrorRecord;
   const error = new Error(r.message, r.cause === undefined ? undefined : { cause: fromErrorRecord(r.cause) });

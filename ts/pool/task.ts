@@ -16,6 +16,8 @@ export interface Task {
   readonly signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   settled: boolean;
+  /** Its id on the transfer lane (run with a transferList; see direct.ts); undefined on the queue path. */
+  direct?: number;
   /** Run with a name (its payload starts with the name section; see task-codec.ts). */
   readonly named: boolean;
   /** Seen once as possibly lost in transit (see lost-tasks.ts). */

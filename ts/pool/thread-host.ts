@@ -7,8 +7,13 @@ import { READY_KIND, type WorkerInit } from './init.js';
 export interface ThreadHost {
   /** Stops the worker; `gone` still fires (once) when it has stopped. */
   terminate(): void;
-  /** Posts a control message (a broadcast) to the worker. */
-  post(message: unknown): void;
+  /** Posts a control message (a broadcast, a transfer-lane task) to the worker, transferring `transfer`. */
+  post(message: unknown, transfer?: Transferable[]): void;
+  /**
+   * Whether the worker keeps the process alive (Node): yes while the pool
+   * awaits a reply from it by postMessage, which no queue wait holds open.
+   */
+  keepAlive(on: boolean): void;
 }
 
 /** @internal */
@@ -124,7 +129,7 @@ function spawnNode(
   } catch (cause) {
     // A bad path throws here; report it like any other failed start.
     queueMicrotask(() => gone(`could not start worker ${String(worker)}: ${messageOf(cause)}`, cause));
-    return { terminate() {}, post() {} };
+    return { terminate() {}, post() {}, keepAlive() {} };
   }
   w.on('message', (data: unknown) => events.message(data));
   let lastError: unknown;
@@ -145,8 +150,12 @@ function spawnNode(
     terminate() {
       void w.terminate();
     },
-    post(message) {
-      w.postMessage(message);
+    post(message, transfer = []) {
+      w.postMessage(message, transfer as import('node:worker_threads').TransferListItem[]);
+    },
+    keepAlive(on) {
+      if (on) w.ref();
+      else w.unref();
     },
   };
 }
@@ -188,5 +197,6 @@ function spawnWeb(worker: URL | string, init: WorkerInit, options: ThreadOptions
     stop();
   });
   w.postMessage(init);
-  return { terminate: stop, post: (message) => w.postMessage(message) };
+  // A Web Worker never keeps a page (or a Deno/Bun process, where pools use worker_threads) alive on its own terms.
+  return { terminate: stop, post: (message, transfer = []) => w.postMessage(message, transfer), keepAlive() {} };
 }

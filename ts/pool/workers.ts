@@ -9,6 +9,9 @@ import { INIT_KIND, type WorkerInit } from './init.js';
 import type { PoolConfig } from './options.js';
 import { spawnThread, type ThreadHost } from './thread-host.js';
 
+/** stopForAbort's task for a worker stopped to abort a transfer-lane task (which has no queue id). */
+export const STOPPED_FOR_DIRECT = -1;
+
 /** How many workers in a row may stop before serving before the pool gives up. */
 const START_FAILURE_LIMIT = 3;
 
@@ -47,6 +50,8 @@ interface WorkerRecord {
   abortedTask: number;
   /** performance.now() when it was started. */
   readonly since: number;
+  /** Replies the pool awaits from it by postMessage (broadcasts, transfer-lane tasks). */
+  awaited: number;
   readonly gone: Promise<void>;
   markGone: () => void;
 }
@@ -65,6 +70,8 @@ export class Workers {
   #startFailures = 0;
   /** Milliseconds lived by workers that are gone (for utilization). */
   #goneMs = 0;
+  /** Where postToOne starts looking, so that equal loads take turns. */
+  #rotate = 0;
 
   /** Starts minThreads workers. */
   constructor(config: PoolConfig, shared: WorkerShared, events: WorkerEvents) {
@@ -113,15 +120,51 @@ export class Workers {
     if (slot >= 0) this.#spawn(slot);
   }
 
-  /** Posts a control message to every live worker; returns their slots. */
+  /** Posts a control message to every live worker, each owing a reply; returns their slots. */
   postAll(message: unknown): number[] {
     const slots: number[] = [];
     this.#records.forEach((record, slot) => {
       if (!record || record.stopping || !record.host) return;
       record.host.post(message);
+      this.#await(record, 1);
       slots.push(slot);
     });
     return slots;
+  }
+
+  /** The worker in `slot` answered a postAll or postToOne message (or will never: it is gone). */
+  answered(slot: number): void {
+    const record = this.#records[slot];
+    if (record) this.#await(record, -1);
+  }
+
+  /** While replies are owed, the worker keeps the process alive: nothing else waits for them. */
+  #await(record: WorkerRecord, delta: number): void {
+    const before = record.awaited;
+    record.awaited += delta;
+    if ((before === 0) !== (record.awaited === 0)) record.host?.keepAlive(record.awaited > 0);
+  }
+
+  /**
+   * Posts `message` to one live worker, the one with the fewest transfer-lane
+   * tasks (`load(slot)`) outstanding; returns its slot, or -1 if none lives.
+   */
+  postToOne(message: unknown, transfer: Transferable[], load: (slot: number) => number): number {
+    let best = -1;
+    let bestLoad = Infinity;
+    for (let k = 0; k < this.#records.length; k++) {
+      const slot = (this.#rotate + k) % this.#records.length;
+      const record = this.#records[slot];
+      if (!record || record.stopping || !record.host) continue;
+      const l = load(slot);
+      if (l < bestLoad) [best, bestLoad] = [slot, l];
+    }
+    if (best < 0) return -1;
+    this.#rotate = (best + 1) % this.#records.length;
+    const record = this.#records[best]!;
+    record.host!.post(message, transfer);
+    this.#await(record, 1);
+    return best;
   }
 
   /** Stops the worker in `slot`, which runs `taskId` (already rejected as aborted); it is replaced once gone. */
@@ -150,7 +193,7 @@ export class Workers {
     let markGone!: () => void;
     const gone = new Promise<void>((resolve) => (markGone = resolve));
     const record: WorkerRecord = {
-      host: undefined, stopping: false, abortedTask: 0, since: performance.now(), gone, markGone,
+      host: undefined, stopping: false, abortedTask: 0, since: performance.now(), awaited: 0, gone, markGone,
     };
     this.#records[slot] = record;
     const { ctl, layout } = this.#shared;

@@ -1,6 +1,6 @@
 // Named task functions for the pool tests: serve({ name: fn }) with a default.
 import { threadId } from 'node:worker_threads';
-import { serve, workerData } from '../../../dist/pool/index.js';
+import { move, serve, workerData } from '../../../dist/pool/index.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Per-worker state, to show that broadcast reaches every worker. */
@@ -32,6 +32,14 @@ serve({
     throw new TypeError(message);
   },
   data: () => workerData,
+  // Doubles a Float64Array in place and hands it back by transfer (or by copy: { copy: true }).
+  scale: (input) => {
+    const samples = input instanceof Float64Array ? input : input.samples;
+    for (let i = 0; i < samples.length; i++) samples[i] *= 2;
+    return input.copy ? samples : move(samples);
+  },
+  detached: (buffer) => buffer.byteLength,
+  badMove: () => move({ not: 'a buffer' }),
   // Leaves a mark in workerData's shared counter (word 1): proof that it ran.
   mark: () => Atomics.add(workerData.counter, 1, 1) + 1,
   // Counts itself in in workerData's shared counter, then waits until `n`
