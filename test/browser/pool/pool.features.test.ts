@@ -57,6 +57,16 @@ describe('named task functions, broadcast and workerData in Web Workers', () => 
   });
 });
 
+describe('the transfer lane in Web Workers', () => {
+  it('moves the input to a worker (detached here) and the move()d result back', async () => {
+    const p = pool({ threads: 2 });
+    const samples = Float64Array.from({ length: 131072 }, (_, i) => i);
+    const out = (await p.run(samples, { name: 'scale', transferList: [samples.buffer] })) as Float64Array;
+    expect(samples.byteLength).toBe(0);
+    expect([out.length, out[1], out[131071]]).toEqual([131072, 2, 262142]);
+  });
+});
+
 describe('concurrency, growing and retiring in Web Workers', () => {
   it('runs concurrentTasksPerWorker async tasks at once on one worker', async () => {
     const p = pool({ threads: 1, concurrentTasksPerWorker: 3, workerData: { counter: counter() } });

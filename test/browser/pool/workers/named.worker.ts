@@ -1,5 +1,5 @@
 // Named task functions for the browser pool tests (the Node suite's named.mjs, as a module Web Worker).
-import { serve, workerData } from '../../../../ts/pool/index.js';
+import { move, serve, workerData } from '../../../../ts/pool/index.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A name for this worker, to tell workers apart in broadcast results. */
@@ -12,6 +12,10 @@ serve({
   whoami: () => me,
   selfName: () => (self as unknown as { name: string }).name,
   data: () => workerData,
+  scale: (samples: Float64Array) => {
+    for (let i = 0; i < samples.length; i++) samples[i] *= 2;
+    return move(samples);
+  },
   mark: () => Atomics.add(data().counter, 1, 1) + 1,
   // Counts itself in, then waits until `n` tasks have: completes only if n run at once.
   gather: async (n: number) => {
