@@ -1,22 +1,12 @@
 // Named task functions: serve({ name: fn }) in the worker, run(input, { name })
 // on the main thread; the single-function form; and the errors that say
 // which names a worker serves.
-import { afterEach, describe, expect, it } from 'vitest';
-import { createPool, type Pool } from '../../dist/pool/index.js';
+import { describe, expect, it } from 'vitest';
 import { Handlers } from '../../ts/pool/handlers.js';
 import { TASK_HEADER_BYTES, decodeResult, encodeTaskInput, writeTaskId } from '../../ts/pool/task-codec.js';
 import { resultMessage } from '../../ts/pool/handlers.js';
 
-const workerFile = (name: string) => new URL(`./workers/${name}`, import.meta.url);
-const pools: Pool<any, any>[] = [];
-function pool(options: Parameters<typeof createPool>[0]): Pool<any, any> {
-  const p = createPool(options);
-  pools.push(p);
-  return p;
-}
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
-});
+import { pool, workerFile } from './helpers.js';
 
 /** A task message as the pool builds it. */
 function message(input: unknown, name?: string): Uint8Array {

@@ -75,3 +75,16 @@ export interface CloseOptions {
    */
   force?: boolean;
 }
+
+/** What is wrong with run()'s options, as the error run() rejects with; undefined when nothing is. @internal */
+export function runOptionsError(options: RunOptions | undefined): TypeError | undefined {
+  const { signal, name, transferList } = options ?? {};
+  if (signal !== undefined && !(signal instanceof AbortSignal)) return new TypeError('run() option signal must be an AbortSignal');
+  if (name !== undefined && typeof name !== 'string') {
+    return new TypeError(`run() option name must be a string, the task function's name; got ${typeof name}`);
+  }
+  if (transferList !== undefined && !Array.isArray(transferList)) {
+    return new TypeError('run() option transferList must be an array of transferables (ArrayBuffers, MessagePorts, ...)');
+  }
+  return undefined;
+}

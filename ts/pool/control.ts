@@ -66,3 +66,13 @@ export const stateIndex = (slot: number) => HEADER_WORDS + slot;
 export const currentIndex = (layout: ControlLayout, lane: number) => HEADER_WORDS + layout.slots + lane;
 export const cancelIndex = (layout: ControlLayout, id: number) =>
   HEADER_WORDS + layout.slots + layout.slots * layout.lanes + (id & (layout.cancelEntries - 1));
+
+/** The ids on every lane's CURRENT word now (tasks running; 0 and POPPING left out). */
+export function runningIds(ctl: Int32Array, layout: ControlLayout): Set<number> {
+  const ids = new Set<number>();
+  for (let lane = 0; lane < laneCount(layout); lane++) {
+    const id = Atomics.load(ctl, currentIndex(layout, lane));
+    if (id > 0) ids.add(id);
+  }
+  return ids;
+}

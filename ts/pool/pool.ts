@@ -6,21 +6,20 @@ import { createQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
 import { Broadcasts } from './broadcast.js';
+import { runOptionsError, type BroadcastOptions, type CloseOptions, type RunOptions } from './call-options.js';
 import { DirectTasks } from './direct.js';
-import { POPPING, cancelIndex, controlBytes, currentIndex, laneCount, type ControlLayout } from './control.js';
-import { Fifo } from './fifo.js';
+import { POPPING, cancelIndex, controlBytes, currentIndex, laneCount, runningIds, type ControlLayout } from './control.js';
+import type { Fifo } from './fifo.js';
 import { LostTasks } from './lost-tasks.js';
 import {
-  controlLayoutOf, nextPowerOfTwo, parsePoolOptions, resultQueueOptions, taskQueueOptions, type PoolOptions,
+  controlLayoutOf, parsePoolOptions, resultQueueOptions, taskQueueOptions, type PoolOptions,
 } from './options.js';
-import { taskIdOf } from './push-count.js';
-import { TaskRoom } from './room.js';
-import { PoolMeter, type PoolStats } from './stats.js';
-import type { Task } from './task.js';
-import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, encodeTaskInput, encodingFailure, writeTaskId } from './task-codec.js';
-import { STOPPED_FOR_DIRECT, Workers } from './workers.js';
-import type { BroadcastOptions, CloseOptions, RunOptions } from './call-options.js';
 import { Results } from './results.js';
+import { PoolMeter, type PoolStats } from './stats.js';
+import { Submitter } from './submit.js';
+import { newTask, type Task } from './task.js';
+import { RESULT_OK, decodeResult, encodeTaskInput, encodingFailure } from './task-codec.js';
+import { STOPPED_FOR_DIRECT, Workers } from './workers.js';
 
 /**
  * A pool of worker threads (Node worker_threads, or module Web Workers in
@@ -62,23 +61,15 @@ export class Pool<I = unknown, O = unknown> {
   readonly #maxTaskBytes: number;
   /** Pushed to the task queue and not settled, by id. */
   readonly #pending = new Map<number, Task>();
-  /** Accepted but waiting for room, in order. */
-  readonly #backlog = new Fifo<Task>();
-  readonly #room: TaskRoom;
+  readonly #submit: Submitter;
+  /** Accepted but waiting for room, in order (the submitter's). */
+  readonly #backlog: Fifo<Task>;
   readonly #lost: LostTasks;
   readonly #workers: Workers;
   readonly #broadcasts = new Broadcasts();
   readonly #direct = new DirectTasks((task, ok, value, runMs) => this.#settle(task, ok, value, runMs));
   readonly #meter = new PoolMeter();
   readonly #idleWaiters: (() => void)[] = [];
-  #stage = new Uint8Array(256);
-  /**
-   * Tasks pushed into the task queue so far: the one push counter. Each
-   * task's seq is its value right after the push, and its id and the i32
-   * compared with TAKEN are derived from it (see push-count.ts).
-   */
-  #pushed = 0;
-  #pumping = false;
   #closing: Promise<void> | undefined;
   #broken: WorkerStartError | undefined;
 
@@ -104,7 +95,12 @@ export class Pool<I = unknown, O = unknown> {
     this.#reader = new Results(this.#results, () => this.#pending.size > 0, (message) => this.#onResult(message));
     this.#layout = controlLayoutOf(config);
     this.#ctl = new Int32Array(new SharedArrayBuffer(controlBytes(this.#layout)));
-    this.#room = new TaskRoom(this.#ctl, this.maxQueue);
+    this.#submit = new Submitter({
+      tasks: this.#tasks, ctl: this.#ctl, maxQueue: this.maxQueue, pending: this.#pending,
+      pushed: () => this.#reader.start(),
+      broken: () => this.#broken !== undefined,
+    });
+    this.#backlog = this.#submit.backlog;
     this.#lost = new LostTasks({
       ctl: this.#ctl,
       layout: this.#layout,
@@ -143,18 +139,9 @@ export class Pool<I = unknown, O = unknown> {
   run(input: I, options: RunOptions = {}): Promise<O> {
     if (this.#closing) return Promise.reject(new PoolClosedError());
     if (this.#broken) return Promise.reject(this.#broken);
-    const signal = options?.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      return Promise.reject(new TypeError('run() option signal must be an AbortSignal'));
-    }
-    const name = options?.name;
-    if (name !== undefined && typeof name !== 'string') {
-      return Promise.reject(new TypeError(`run() option name must be a string, the task function's name; got ${typeof name}`));
-    }
-    const transferList = options?.transferList;
-    if (transferList !== undefined && !Array.isArray(transferList)) {
-      return Promise.reject(new TypeError('run() option transferList must be an array of transferables (ArrayBuffers, MessagePorts, ...)'));
-    }
+    const invalid = runOptionsError(options);
+    if (invalid) return Promise.reject(invalid);
+    const { signal, name, transferList } = options ?? {};
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (transferList !== undefined && transferList.length > 0) {
       const sent = this.#runDirect(input, name, signal, transferList);
@@ -174,24 +161,9 @@ export class Pool<I = unknown, O = unknown> {
       );
     }
     return new Promise<O>((resolve, reject) => {
-      const task: Task = {
-        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined,
-        settled: false, named: name !== undefined,
-      };
-      // Stage [header][input] in a reused buffer; copy it only if it must wait.
-      const length = TASK_HEADER_BYTES + encoded.length;
-      if (this.#stage.length < length) this.#stage = new Uint8Array(nextPowerOfTwo(length));
-      this.#stage.set(encoded, TASK_HEADER_BYTES);
-      const staged = this.#stage.subarray(0, length);
-      if (this.#backlog.size > 0 || this.#room.left(this.#pushed) <= 0 || !this.#pushNow(task, staged)) {
-        task.message = staged.slice();
-        this.#backlog.push(task);
-        void this.#pump();
-      }
-      if (signal) {
-        task.onAbort = () => this.#abort(task);
-        signal.addEventListener('abort', task.onAbort, { once: true });
-      }
+      const task = newTask(resolve, reject, signal, name !== undefined);
+      this.#submit.submit(task, encoded);
+      this.#watchAbort(task);
       if (this.#workers.alive < this.maxThreads && this.#backlogged()) this.#workers.grow();
     });
   }
@@ -200,23 +172,21 @@ export class Pool<I = unknown, O = unknown> {
   #runDirect(input: I, name: string | undefined, signal: AbortSignal | undefined, transfer: readonly Transferable[]): Promise<O> | undefined {
     if (this.#workers.alive === 0) this.#workers.grow();
     let task!: Task;
-    const result = new Promise<O>((resolve, reject) => {
-      task = {
-        id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined,
-        settled: false, named: name !== undefined,
-      };
-    });
+    const result = new Promise<O>((resolve, reject) => (task = newTask(resolve, reject, signal, name !== undefined)));
     // postMessage throws here for what it cannot clone: run() rejects with that.
     try {
       if (!this.#direct.send(this.#workers, task, name, input, [...transfer])) return undefined;
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal) {
-      task.onAbort = () => this.#abort(task);
-      signal.addEventListener('abort', task.onAbort, { once: true });
-    }
+    this.#watchAbort(task);
     return result;
+  }
+
+  #watchAbort(task: Task): void {
+    if (!task.signal) return;
+    task.onAbort = () => this.#abort(task);
+    task.signal.addEventListener('abort', task.onAbort, { once: true });
   }
 
   /**
@@ -264,10 +234,7 @@ export class Pool<I = unknown, O = unknown> {
   /** Counts and times of the pool, read now (a fresh object each time). */
   get stats(): PoolStats {
     let running = 0;
-    for (let lane = 0; lane < laneCount(this.#layout); lane++) {
-      const id = Atomics.load(this.#ctl, currentIndex(this.#layout, lane));
-      if (id > 0 && this.#pending.has(id)) running++;
-    }
+    for (const id of runningIds(this.#ctl, this.#layout)) if (this.#pending.has(id)) running++;
     const meter = this.#meter;
     return {
       threads: this.#workers.alive,
@@ -282,41 +249,6 @@ export class Pool<I = unknown, O = unknown> {
     };
   }
 
-  // ------------------------------------------------------------ submitting
-
-  /** Gives the task the next seq and its id, and pushes it. False if the queue had no room (nothing changes). */
-  #pushNow(task: Task, message: Uint8Array): boolean {
-    const seq = this.#pushed + 1;
-    const id = taskIdOf(seq);
-    writeTaskId(message, id, task.named);
-    if (!this.#tasks.tryPushFrom(message)) return false;
-    this.#pushed = seq;
-    task.id = id;
-    task.seq = seq;
-    task.message = undefined;
-    this.#pending.set(id, task);
-    this.#reader.start();
-    return true;
-  }
-
-  /** Moves waiting tasks into the queue, in order, as room appears. One runs at a time. */
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#backlog.size > 0 && !this.#broken) {
-        const task = this.#backlog.peek()!;
-        if (this.#room.left(this.#pushed) > 0 && this.#pushNow(task, task.message!)) {
-          this.#backlog.shift();
-          continue;
-        }
-        await this.#room.wait(this.#pushed);
-      }
-    } finally {
-      this.#pumping = false;
-    }
-  }
-
   /** Nothing queued or running, on either path. */
   #idle(): boolean {
     return this.#pending.size === 0 && this.#backlog.size === 0 && this.#direct.size === 0;
@@ -324,7 +256,7 @@ export class Pool<I = unknown, O = unknown> {
 
   /** Whether more tasks wait than the workers there are will take soon. */
   #backlogged(): boolean {
-    const waiting = this.maxQueue - this.#room.left(this.#pushed) + this.#backlog.size;
+    const waiting = this.#submit.waiting();
     return waiting > 0 && waiting > this.#workers.readyLanes();
   }
 
@@ -392,8 +324,7 @@ export class Pool<I = unknown, O = unknown> {
   /** close({ force }): every task not running yet rejects with PoolClosedError and never runs. */
   #rejectQueued(): void {
     for (const task of this.#backlog.drain()) this.#settle(task, false, new PoolClosedError());
-    const running = new Set<number>();
-    for (let lane = 0; lane < laneCount(this.#layout); lane++) running.add(Atomics.load(this.#ctl, currentIndex(this.#layout, lane)));
+    const running = runningIds(this.#ctl, this.#layout);
     for (const task of [...this.#pending.values()]) {
       // A worker that takes it between this check and the mark still sees the
       // mark and skips it (the Dekker pair in #abort).
@@ -414,7 +345,7 @@ export class Pool<I = unknown, O = unknown> {
     for (let lane = slot * lanes; lane < (slot + 1) * lanes; lane++) {
       const id = Atomics.load(this.#ctl, currentIndex(this.#layout, lane));
       Atomics.store(this.#ctl, currentIndex(this.#layout, lane), 0);
-      if (id === POPPING) this.#lost.suspect(this.#pushed);
+      if (id === POPPING) this.#lost.suspect(this.#submit.pushed);
       const task = id > 0 && id !== abortedTask ? this.#pending.get(id) : undefined;
       if (task) {
         this.#settle(

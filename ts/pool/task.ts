@@ -23,3 +23,13 @@ export interface Task {
   /** Seen once as possibly lost in transit (see lost-tasks.ts). */
   suspect?: boolean;
 }
+
+/** A task accepted now, not pushed or sent yet. @internal */
+export function newTask(
+  resolve: (value: any) => void,
+  reject: (reason: unknown) => void,
+  signal: AbortSignal | undefined,
+  named: boolean,
+): Task {
+  return { id: 0, seq: 0, message: undefined, resolve, reject, started: performance.now(), signal, onAbort: undefined, settled: false, named };
+}
