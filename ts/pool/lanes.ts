@@ -73,7 +73,9 @@ export class Lanes {
       // say so, so the pool knows to look for one.
       Atomics.store(ctl, current, POPPING);
       let n = tasks.tryPopInto(buffer);
-      if (n < 0) {
+      // Spin only when no other lane has a task in flight: a spin holds the
+      // event loop, which the awaiting tasks of the other lanes need.
+      if (n < 0 && this.#busy === 0) {
         const until = performance.now() + IDLE_SPIN_MS;
         for (let i = 1; n < 0 && ((i & 15) !== 0 || performance.now() < until); i++) n = tasks.tryPopInto(buffer);
       }
