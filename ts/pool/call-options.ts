@@ -21,7 +21,7 @@ export interface RunOptions {
    * serializer, and the buffers detached here. A task function returns
    * `move(value)` to send its result back the same way. Pays off for large
    * binary payloads (about 64 KiB and up); small tasks are faster on the
-   * queue. Transfer-lane tasks do not count against maxQueue or maxTaskBytes.
+   * queue. Tasks on the transfer lane do not count against maxQueue or maxTaskBytes.
    */
   transferList?: readonly Transferable[];
   /**
