@@ -4,7 +4,7 @@
 import { attachQueue } from '../queue/create.js';
 import type { Queue } from '../queue/queue.js';
 import { QueueClosedError } from '../errors.js';
-import { POPPING, TAKEN, cancelIndex, currentIndex, startedIndex, takenWord } from './control.js';
+import { POPPING, TAKEN, cancelIndex, currentIndex, recordLeases, startedIndex, takenWord } from './control.js';
 import { nextTask, notifyWaiters } from '../wait.js';
 import { INIT_KIND, READY_KIND, isWorkerInit, type WorkerInit } from './init.js';
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskId } from './task-codec.js';
@@ -111,6 +111,7 @@ function start(init: WorkerInit, handler: TaskHandler): void {
   const tasks = attachQueue(init.tasks, { codec: 'bytes' });
   const results = attachQueue(init.results, { codec: 'bytes' });
   const ctl = new Int32Array(init.control);
+  recordLeases(ctl, init.slot, [tasks, results]); // the pool ends them when this worker is gone
   Atomics.store(ctl, startedIndex(init.slot), 1);
   void serveLoop(init, tasks, results, ctl, handler);
 }

@@ -3,7 +3,8 @@
 // keep failing before they serve.
 import type { QueueHandle } from '../queue/handle.js';
 import { WorkerStartError } from '../errors.js';
-import { currentIndex, startedIndex, type ControlLayout } from './control.js';
+import { Kernel } from '../kernel/kernel.js';
+import { currentIndex, leaseIndex, startedIndex, takeRecordedLeases, type ControlLayout } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import type { PoolConfig } from './options.js';
 import { spawnThread, type ThreadHost } from './thread-host.js';
@@ -56,6 +57,8 @@ export class Workers {
   readonly #key = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2)}.${poolCount++}`;
   #generation = 0;
   #startFailures = 0;
+  /** This thread's kernels of the two queues, opened when a worker's leases first need ending. */
+  #kernels: Kernel[] | undefined;
 
   /** Starts one worker per slot (config.threads). */
   constructor(config: PoolConfig, shared: WorkerShared, events: WorkerEvents) {
@@ -103,6 +106,8 @@ export class Workers {
     const { ctl } = this.#shared;
     Atomics.store(ctl, currentIndex(slot), 0);
     Atomics.store(ctl, startedIndex(slot), 0);
+    Atomics.store(ctl, leaseIndex(slot, 0), 0);
+    Atomics.store(ctl, leaseIndex(slot, 1), 0);
     const init: WorkerInit = {
       kind: INIT_KIND,
       tasks: this.#shared.tasks,
@@ -120,6 +125,7 @@ export class Workers {
   #onGone(slot: number, record: WorkerRecord, reason: string, cause: unknown): void {
     record.markGone();
     if (this.#records[slot] !== record) return;
+    this.#endLeases(slot);
     this.#records[slot] = undefined;
     this.#events.gone(slot, record.abortedTask, reason, cause);
     if (record.stopping && record.abortedTask === 0) return; // stopped by close()
@@ -137,5 +143,17 @@ export class Workers {
     }
     if (!this.#events.needed()) return;
     this.#spawn(slot);
+  }
+
+  /**
+   * The worker in `slot` is gone for certain: end its leases in both queues,
+   * which frees its scratch areas and takes back the waits it was parked in,
+   * without waiting for a stall timeout.
+   */
+  #endLeases(slot: number): void {
+    const leases = takeRecordedLeases(this.#shared.ctl, slot);
+    if (leases.length === 0) return;
+    this.#kernels ??= [this.#shared.tasks, this.#shared.results].map((h) => Kernel.open(h.module, h.memory) as Kernel);
+    for (const [queue, index, generation] of leases) this.#kernels[queue].reclaimLease(index, generation);
   }
 }
