@@ -18,3 +18,4 @@ export const COMLINK_CALL: string;
 export const COMLINK_ECHO: string;
 export function browserScenario(browser: string): string;
 export function demoEngineScenario(producers: number, consumers: number, bytes: number, engine: string): string;
+export const POOL_CRASHED: { scenario: string; fresh: string; crashed: string };

@@ -46,3 +46,10 @@ export const browserScenario = (browser) => `browser main thread ← 2 workers, 
 /** The browser-engines module's scenario: the demo's comparison between Web Workers, in one engine ('Chromium', 'Firefox', 'WebKit'). */
 export const demoEngineScenario = (producers, consumers, bytes, engine) =>
   `${throughputScenario(producers, consumers, bytes)}, Web Workers (${engine})`;
+
+// ---- The pool module's crashed-workers row (issue 15): a pool that replaced 100 crashed workers vs a fresh one. ----
+export const POOL_CRASHED = {
+  scenario: 'pool tiny tasks x => x + 1 after 100 crashed workers were replaced (the pool module\'s threads), 1000 in flight',
+  fresh: 'wasmq/pool, fresh',
+  crashed: 'wasmq/pool, 100 workers crashed and replaced',
+};

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { Tinypool } from 'tinypool';
 import { createPool } from '../../dist/pool/index.js';
+import { POOL_CRASHED } from '../lib/names.mjs';
 
 export const title = 'Worker pools (wasmq/pool vs Piscina vs tinypool)';
 /** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
@@ -100,8 +101,51 @@ export async function run({ quick, log }) {
         });
       }
     }
+    entries.push(...(await crashedWorkersRow({ quick, log }))); // the crashed-workers row, below
     return entries;
   } finally {
     await Promise.all(list.map((p) => p.close()));
   }
 }
+
+// ---- BEGIN crashed-workers row (issue 15, "A dead worker leaves nothing behind") ----
+// A pool whose tasks crashed 100 workers (process.exit(1) and uncaught throws,
+// alternating; each replaced by the pool) against a fresh pool of the same
+// options, tiny tasks, rounds interleaved (order alternating), in the same
+// run. Before the pool ended its dead workers' leases, their scratch areas
+// stayed leased (after 16 crashes every replacement took the slower path) and
+// their parked waits stayed counted (every push paid a notify).
+async function crashedWorkersRow({ quick, log }) {
+  const rounds = quick ? 5 : 9;
+  const roundMs = quick ? 250 : 700;
+  const options = { worker: taskFile, threads: THREADS, maxQueue: 4096 };
+  const crashed = createPool(options);
+  const fresh = createPool(options);
+  try {
+    for (let i = 0; i < 100; i++) {
+      const died = await crashed.run({ crash: i % 2 === 0 ? 'exit' : 'throw' }).then(() => false, (e) => e?.name === 'WorkerDiedError');
+      if (!died) throw new Error(`crashed-workers row: crash ${i} did not kill its worker`);
+    }
+    const list = [
+      { impl: POOL_CRASHED.fresh, baseline: true, pool: fresh },
+      { impl: POOL_CRASHED.crashed, pool: crashed },
+    ];
+    for (const p of list) {
+      if ((await p.pool.run(41)) !== 42) throw new Error(`${p.impl}: x => x + 1 of 41 did not return 42`);
+      await throughput(p.pool, (i) => i, 1000, quick ? 100 : 300);
+    }
+    const samples = new Map(list.map((p) => [p.impl, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const p of r % 2 === 0 ? list : [...list].reverse()) samples.get(p.impl).push(await throughput(p.pool, (i) => i, 1000, roundMs));
+    }
+    const scenario = POOL_CRASHED.scenario;
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    log(`${scenario}: ${list.map((p) => `${p.impl} ${Math.round(median(samples.get(p.impl)))}`).join(', ')} tasks/s`);
+    return list.map((p) => ({
+      scenario, impl: p.impl, unit: 'tasks/s', higherIsBetter: true, ...(p.baseline ? { baseline: true } : {}), samples: samples.get(p.impl),
+    }));
+  } finally {
+    await Promise.all([crashed.close(), fresh.close()]);
+  }
+}
+// ---- END crashed-workers row ----

@@ -11,7 +11,16 @@ function cpu(ms) {
 }
 
 export default function task(input) {
-  return typeof input === 'number' ? input + 1 : cpu(input.cpuMs);
+  if (typeof input === 'number') return input + 1;
+  // The crashed-workers row (scenarios/pool.mjs): this worker dies, by process.exit or an uncaught throw.
+  if (input.crash === 'exit') process.exit(1);
+  if (input.crash === 'throw') {
+    setTimeout(() => {
+      throw new Error('pool bench: a task crashes its worker on purpose');
+    });
+    return new Promise(() => {});
+  }
+  return cpu(input.cpuMs);
 }
 
 // Started by createPool (its workerData is the pool init): serve the same task.

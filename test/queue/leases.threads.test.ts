@@ -21,6 +21,28 @@ const HOW: Record<Mode, readonly ('terminate' | 'exit' | 'throw')[]> = {
 const VICTIMS = 64;
 const STALL_MS = 300;
 
+/**
+ * Whether worker.terminate() stops a thread that is busy in JavaScript (as in
+ * faults.threads.test.ts). Deno 2.9's does not (denoland/deno#35657): a thread
+ * in a blocking park wakes at its next tick and goes on, alive, so there it
+ * is no victim; victims park asynchronously instead.
+ */
+async function terminateStopsBusyThreads(): Promise<boolean> {
+  const { Worker } = await import('node:worker_threads');
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const w = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads'); const c = new Int32Array(workerData);
+     parentPort.postMessage(0); const end = Date.now() + 500; while (Date.now() < end) Atomics.add(c, 0, 1);`,
+    { eval: true, workerData: counter.buffer },
+  );
+  await new Promise((r) => w.once('message', r));
+  await new Promise((r) => setTimeout(r, 5));
+  await w.terminate();
+  const before = Atomics.load(counter, 0);
+  await new Promise((r) => setTimeout(r, 50));
+  return Atomics.load(counter, 0) === before;
+}
+
 const kernelOf = (q: Queue) => Kernel.open(q.handle.module, q.handle.memory) as Kernel;
 
 interface Holder { worker: TestThread; mode: Mode; gone: Promise<void>; slot: number }
@@ -61,13 +83,17 @@ function queues(areas: number, stallTimeoutMs: number): { empty: Queue; full: Qu
 }
 
 describe('a dead thread leaves nothing behind', () => {
-  const victimModes = Array.from({ length: VICTIMS }, (_, i) => MODES[i % MODES.length]);
   const survivorModes: Mode[] = ['pop', 'popAsync', 'push', 'pushAsync'];
 
   it(`${VICTIMS} killed threads (terminate, process.exit, uncaught throw; idle or parked in pop, popAsync, push, pushAsync): once silent for stallTimeoutMs, a new thread's attach takes back every lease and exactly their waits`, async () => {
     // Node 20 has no Web Locks; where an engine has them, force the fallback this test is about.
     (globalThis as { __wasmqForceNoWebLocks?: boolean }).__wasmqForceNoWebLocks = true;
     try {
+      const blocking = await terminateStopsBusyThreads();
+      const victimModes = Array.from({ length: VICTIMS }, (_, i) => {
+        const mode = MODES[i % MODES.length];
+        return blocking ? mode : mode === 'pop' ? 'popAsync' : mode === 'push' ? 'pushAsync' : mode;
+      });
       const all = [...victimModes, ...survivorModes];
       // Every area is leased: the creator's, and one per thread.
       const { empty, full } = queues(all.length + 1, STALL_MS);
