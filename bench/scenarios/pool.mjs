@@ -109,6 +109,9 @@ export async function run({ quick, log }) {
 }
 
 // ---- BEGIN crashed-workers row (issue 15, "A dead worker leaves nothing behind") ----
+/** The (scenario, impl) rows this block produces (test/bench/lib/names.test.ts checks the targets read only such rows). */
+export const crashedRows = () => [POOL_CRASHED.fresh, POOL_CRASHED.crashed].map((impl) => ({ scenario: POOL_CRASHED.scenario, impl }));
+
 // A pool whose tasks crashed 100 workers (process.exit(1) and uncaught throws,
 // alternating; each replaced by the pool) against a fresh pool of the same
 // options, tiny tasks, rounds interleaved (order alternating), in the same

@@ -8,6 +8,7 @@ import * as comlink from '../../../bench/scenarios/comlink.mjs';
 import * as coldStart from '../../../bench/scenarios/cold-start.mjs';
 import * as browser from '../../../bench/scenarios/browser.mjs';
 import * as browserEngines from '../../../bench/scenarios/browser-engines.mjs';
+import { crashedRows } from '../../../bench/scenarios/pool.mjs';
 
 /** Every (scenario, impl) figure the targets read, found by evaluating them with a recording lookup. */
 function figuresTargetsRead() {
@@ -20,7 +21,7 @@ function figuresTargetsRead() {
 }
 
 const produced = (quick: boolean) =>
-  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows()].map((r) => `${r.scenario} / ${r.impl}`));
+  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows(), ...crashedRows()].map((r) => `${r.scenario} / ${r.impl}`));
 
 describe('bench names', () => {
   it('gives every implementation its own name', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { COMLINK_CALL, IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { COMLINK_CALL, IMPL, POOL_CRASHED, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -37,6 +37,8 @@ describe('bench targets', () => {
     [key(p50, IMPL.wasmqRaw)]: 1.2,
     [key(COMLINK_CALL, IMPL.comlinkMessage)]: 1e4,
     [key(COMLINK_CALL, IMPL.comlinkShared)]: 6e4,
+    [key(POOL_CRASHED.scenario, POOL_CRASHED.fresh)]: 3e5,
+    [key(POOL_CRASHED.scenario, POOL_CRASHED.crashed)]: 2.9e5,
     ...Object.fromEntries(['Chromium', 'Firefox'].flatMap((b) => [
       [key(browserScenario(b), IMPL.browserDrainAsync), 1.2e7],
       [key(browserScenario(b), IMPL.postMessageBatchTransfer), 4e6],
@@ -55,10 +57,18 @@ describe('bench targets', () => {
 
   it('says every target holds when the figures meet them', () => {
     const verdicts = evaluateTargets(lookup(passing), tight);
-    expect(verdicts).toHaveLength(21);
+    expect(verdicts).toHaveLength(22);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
     expect(verdicts[0].shown).toBe('30.0×');
+  });
+
+  it('holds a pool that replaced 100 crashed workers to 0.95 of a fresh pool\'s tiny-task rate', () => {
+    const slower = { ...passing, [key(POOL_CRASHED.scenario, POOL_CRASHED.crashed)]: 2.7e5 };
+    const verdict = find(evaluateTargets(lookup(slower), tight), '100 crashed workers');
+    expect(verdict.ratio).toBeCloseTo(0.9);
+    expect(verdict.verdict).toBe('does not hold');
+    expect(find(evaluateTargets(lookup(passing), tight), '100 crashed workers').verdict).toBe('holds');
   });
 
   it('compares the first 2^20 messages on fresh threads with the warm rate of the same calls', () => {
