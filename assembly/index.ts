@@ -44,7 +44,7 @@
 export * from './layout';
 
 export { init, attach, close, isClosed, usedCells } from './setup';
-export { leaseScratch, leaseGeneration, endLease, enterWait, leaveWait, markLease, touchLease } from './lease';
+export { leaseScratch, leaseGeneration, endLease, revokeLease, enterWait, leaveWait, markLease, touchLease } from './lease';
 export { tryPush, claimWrite, publishWrite, pushBatch } from './push';
 export { tryPop, headLength, claimRead, readLength, releaseRead } from './pop';
 export { reclaimWrite, reclaimRead } from './reclaim';

@@ -82,7 +82,8 @@ export const OFF_RETRIED_WRITES: u32 = 648;
 // A record is LEASE_RECORD_BYTES:
 //   +LEASE_STATE u64: low u32 = LEASE_HELD | LEASE_LOCKED | LEASE_HOSTED | the
 //                     waits this lease holds (4 counts of LEASE_WAIT_BITS, kind
-//                     k at bit k * LEASE_WAIT_BITS); high u32 = generation.
+//                     k at bit k * LEASE_WAIT_BITS), or, free, LEASE_QUARANTINED
+//                     and its start; high u32 = generation.
 //   +LEASE_SEEN  u32: Date.now() mod 2^32 at the holder's last sign of life.
 export const OFF_LEASE_RECORDS: u32 = 1024;
 export const LEASE_RECORD_BYTES: u32 = 16;
@@ -95,6 +96,12 @@ export const LEASE_HELD: u32 = 0x40000000;
 export const LEASE_LOCKED: u32 = 0x20000000;
 /** Its holder's death is reported by its host (a pool watching its workers). */
 export const LEASE_HOSTED: u32 = 0x10000000;
+/** Free, but not to be leased before stallTimeoutMs after its holding was revoked
+ *  for silence (lease.ts, revokeLease): bits 0-27 of the low word then hold
+ *  the revocation time in units of LEASE_TIME_UNIT_MS (mod 2^28). */
+export const LEASE_QUARANTINED: u32 = 0x80000000;
+export const LEASE_TIME_MASK: u32 = 0x0fffffff;
+export const LEASE_TIME_SHIFT: u32 = 4;
 export const LEASE_WAIT_BITS: u32 = 7;
 export const LEASE_WAIT_MAX: u32 = 127;
 /** Wait kinds (which global count a registration adds to). */

@@ -13,6 +13,16 @@
 // and a u32 LEASE_SEEN, the holder's last sign of life (Date.now() mod 2^32),
 // for holders no platform signal watches.
 //
+// A holding ended because its holder was silent (revokeLease) may belong to a
+// live thread that was only slow: it stops using the area at its next look at
+// the generation, which it makes before every use. To write into the area
+// after someone else leased it, it would have to have passed that look before
+// the revocation and still be copying when the area is leased again; so the
+// area stays LEASE_QUARANTINED (free but not leasable) for stallTimeoutMs
+// after the revocation: that needs a pause of more than stallTimeoutMs between
+// a look and the copy it guards, the same class of hazard as every other
+// stall-timeout decision of this queue.
+//
 // The one invariant, per wait kind k: the count of k a record holds is at most
 // the registrations of k its holder made in the global count (OFF_*_WAITING /
 // *_ASYNC) that nobody has taken back yet. A registration adds to the global
@@ -24,6 +34,7 @@
 import {
   OFF_SCRATCH_COUNT, OFF_LEASE_RECORDS, LEASE_RECORD_BYTES, LEASE_STATE, LEASE_SEEN,
   LEASE_HELD, LEASE_LOCKED, LEASE_HOSTED, LEASE_WAIT_BITS, LEASE_WAIT_MAX,
+  LEASE_QUARANTINED, LEASE_TIME_MASK, LEASE_TIME_SHIFT,
   OFF_CONSUMERS_WAITING, OFF_CONSUMERS_ASYNC, OFF_PRODUCERS_WAITING, OFF_PRODUCERS_ASYNC,
 } from './layout';
 
@@ -43,20 +54,32 @@ let leasedGen: u32 = 0;
   return kind == 0 ? OFF_CONSUMERS_WAITING : kind == 1 ? OFF_CONSUMERS_ASYNC : kind == 2 ? OFF_PRODUCERS_WAITING : OFF_PRODUCERS_ASYNC;
 }
 
+/** `now` (ms) in the units a quarantine's start is kept in. */
+@inline function timeUnits(now: u32): u32 {
+  return (now >> LEASE_TIME_SHIFT) & LEASE_TIME_MASK;
+}
+
 /**
- * Takes a free scratch area for a new holding, stamped alive at `now`.
+ * Takes a free scratch area for a new holding, stamped alive at `now`; an
+ * area in quarantine only once `graceMs` have passed since its revocation.
  * Returns its index (leaseGeneration() tells the holding's generation), or -1
- * when every area is held.
+ * when every area is held (or quarantined).
  */
-export function leaseScratch(now: u32): i32 {
+export function leaseScratch(now: u32, graceMs: u32): i32 {
   const count = load<u32>(OFF_SCRATCH_COUNT);
   for (let i: u32 = 0; i < count; i++) {
     const at = record(i);
     const s = atomic.load<u64>(at, LEASE_STATE);
     if (<u32>s & LEASE_HELD) continue;
-    // !HELD: the area is free; (i, gen(s)) is the next holding. The CAS makes
-    // it ours alone: every other writer of this word expects HELD or another word.
-    if (atomic.cmpxchg<u64>(at, s, s | LEASE_HELD, LEASE_STATE) == s) {
+    if (<u32>s & LEASE_QUARANTINED) {
+      // Elapsed since the revocation, in time units, mod 2^28 (correct while under about 49 days).
+      const elapsed = (timeUnits(now) - (<u32>s & LEASE_TIME_MASK)) & LEASE_TIME_MASK;
+      if (<u64>elapsed << LEASE_TIME_SHIFT < <u64>graceMs + (1 << LEASE_TIME_SHIFT)) continue;
+    }
+    // !HELD (and no quarantine left): the area is free; (i, gen(s)) is the
+    // next holding. The CAS makes it ours alone: every other writer of this
+    // word expects HELD, or this exact word.
+    if (atomic.cmpxchg<u64>(at, s, (s & 0xffffffff00000000) | LEASE_HELD, LEASE_STATE) == s) {
       // A scanner may read the previous holder's LEASE_SEEN before this store
       // and end our holding at once; we then find our generation gone at our
       // first look (the bindings check it before every scratch use) and lease again.
@@ -93,6 +116,35 @@ export function endLease(i: u32, g: u32): i32 {
     s = seen;
   }
   // The counts were the holding's and are ours now: subtract exactly them.
+  for (let k: u32 = 0; k < 4; k++) {
+    const n = (<u32>s >> (k * LEASE_WAIT_BITS)) & LEASE_WAIT_MAX;
+    if (n != 0) atomic.sub<i32>(countWord(k), <i32>n);
+  }
+  return 1;
+}
+
+/**
+ * Ends the holding (i, g) of a holder that no signal watches (neither
+ * LEASE_LOCKED nor LEASE_HOSTED) and that has shown no sign of life for
+ * `timeoutMs` at `now`, as endLease does, but leaves the area quarantined for
+ * another timeoutMs (see the header). Returns 1 if this call ended it.
+ */
+export function revokeLease(i: u32, g: u32, now: u32, timeoutMs: u32): i32 {
+  if (i >= load<u32>(OFF_SCRATCH_COUNT)) return 0;
+  const at = record(i);
+  let s = atomic.load<u64>(at, LEASE_STATE);
+  for (;;) {
+    if (gen(s) != g || (<u32>s & (LEASE_HELD | LEASE_LOCKED | LEASE_HOSTED)) != LEASE_HELD) return 0;
+    // Read after the state: a sign of life the holder gave before its last
+    // change of the state word (a registration) is seen here, or the CAS fails.
+    const seen = atomic.load<u32>(at, LEASE_SEEN);
+    if (<i32>(now - seen) < <i32>timeoutMs) return 0;
+    // → (g + 1, free, quarantined since now): the holding is over; its holder's CASes fail from here on.
+    const next = (<u64>(g + 1) << 32) | <u64>(LEASE_QUARANTINED | timeUnits(now));
+    const was = atomic.cmpxchg<u64>(at, s, next, LEASE_STATE);
+    if (was == s) break;
+    s = was;
+  }
   for (let k: u32 = 0; k < 4; k++) {
     const n = (<u32>s >> (k * LEASE_WAIT_BITS)) & LEASE_WAIT_MAX;
     if (n != 0) atomic.sub<i32>(countWord(k), <i32>n);

@@ -113,11 +113,13 @@ export async function run({ quick, log }) {
 export const crashedRows = () => [POOL_CRASHED.fresh, POOL_CRASHED.crashed].map((impl) => ({ scenario: POOL_CRASHED.scenario, impl }));
 
 // A pool whose tasks crashed 100 workers (process.exit(1) and uncaught throws,
-// alternating; each replaced by the pool) against a fresh pool of the same
-// options, tiny tasks, rounds interleaved (order alternating), in the same
-// run. Before the pool ended its dead workers' leases, their scratch areas
-// stayed leased (after 16 crashes every replacement took the slower path) and
-// their parked waits stayed counted (every push paid a notify).
+// while running the task or 10 ms after it returned, when the worker is parked
+// waiting for the next one; each replaced by the pool) against a fresh pool of
+// the same options, tiny tasks, rounds interleaved (order alternating), in the
+// same run. Before the pool ended its dead workers' leases, their scratch
+// areas stayed leased (after 16 crashes every replacement took the slower
+// path) and the waits of those that died parked stayed counted (every task
+// pushed then paid a notify of every waiter).
 async function crashedWorkersRow({ quick, log }) {
   const rounds = quick ? 5 : 9;
   const roundMs = quick ? 250 : 700;
@@ -125,9 +127,23 @@ async function crashedWorkersRow({ quick, log }) {
   const crashed = createPool(options);
   const fresh = createPool(options);
   try {
-    for (let i = 0; i < 100; i++) {
-      const died = await crashed.run({ crash: i % 2 === 0 ? 'exit' : 'throw' }).then(() => false, (e) => e?.name === 'WorkerDiedError');
-      if (!died) throw new Error(`crashed-workers row: crash ${i} did not kill its worker`);
+    // Deaths are counted by the replacements the pool starts (process 'worker' events).
+    let started = 0;
+    const onWorker = () => started++;
+    process.on('worker', onWorker);
+    try {
+      for (let i = 0; i < 100; i++) {
+        const before = started;
+        const crash = ['exit', 'throw', 'exit-idle', 'throw-idle'][i % 4];
+        await crashed.run({ crash }).catch((e) => {
+          if (e?.name !== 'WorkerDiedError') throw e;
+        });
+        const deadline = performance.now() + 10_000;
+        while (started === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+        if (started === before) throw new Error(`crashed-workers row: crash ${i} (${crash}) did not kill its worker`);
+      }
+    } finally {
+      process.off('worker', onWorker);
     }
     const list = [
       { impl: POOL_CRASHED.fresh, baseline: true, pool: fresh },

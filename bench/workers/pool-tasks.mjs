@@ -12,12 +12,20 @@ function cpu(ms) {
 
 export default function task(input) {
   if (typeof input === 'number') return input + 1;
-  // The crashed-workers row (scenarios/pool.mjs): this worker dies, by process.exit or an uncaught throw.
-  if (input.crash === 'exit') process.exit(1);
-  if (input.crash === 'throw') {
-    setTimeout(() => {
-      throw new Error('pool bench: a task crashes its worker on purpose');
-    });
+  // The crashed-workers row (scenarios/pool.mjs): this worker dies, by process.exit or an uncaught
+  // throw, now (running the task) or, '-idle', 10 ms after it returned (parked, waiting for the next task).
+  if (input.crash !== undefined) {
+    const die = input.crash.startsWith('exit')
+      ? () => process.exit(1)
+      : () => {
+          throw new Error('pool bench: a task crashes its worker on purpose');
+        };
+    if (input.crash.endsWith('-idle')) {
+      setTimeout(die, 10);
+      return 0;
+    }
+    if (input.crash === 'exit') die();
+    setTimeout(die);
     return new Promise(() => {});
   }
   return cpu(input.cpuMs);

@@ -153,33 +153,33 @@ describe('scratch leases', () => {
     const a = q.peer();
     const b = q.peer();
     const got: number[] = [];
-    for (let i = 0; i < 40; i++) got.push((i % 2 ? a : b).leaseScratch(NOW)); // two "threads" share the table
+    for (let i = 0; i < 40; i++) got.push((i % 2 ? a : b).leaseScratch(NOW, 1000)); // two "threads" share the table
     expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(a.leaseScratch(NOW)).toBe(-1);
-    expect(b.leaseScratch(NOW)).toBe(-1);
+    expect(a.leaseScratch(NOW, 1000)).toBe(-1);
+    expect(b.leaseScratch(NOW, 1000)).toBe(-1);
     for (let i = 0; i < 40; i++) expect(held(q, i)).toBe(true);
   });
 
   it('endLease makes exactly that area available again, for the next generation', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 40 });
-    for (let i = 0; i < 40; i++) expect(q.ops.leaseScratch(NOW)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < 40; i++) expect(q.ops.leaseScratch(NOW, 1000)).toBeGreaterThanOrEqual(0);
     const g = generation(q, 33);
     expect(q.ops.endLease(33, g + 1)).toBe(0); // another generation: nothing ends
     expect(q.ops.endLease(33, g)).toBe(1);
     expect(q.ops.endLease(33, g)).toBe(0); // ended already
     expect(held(q, 33)).toBe(false);
     const peer = q.peer();
-    expect(peer.leaseScratch(NOW)).toBe(33);
+    expect(peer.leaseScratch(NOW, 1000)).toBe(33);
     expect(peer.leaseGeneration()).toBe(g + 1);
-    expect(peer.leaseScratch(NOW)).toBe(-1);
+    expect(peer.leaseScratch(NOW, 1000)).toBe(-1);
     q.ops.endLease(0, generation(q, 0));
     q.ops.endLease(7, generation(q, 7));
-    expect([q.ops.leaseScratch(NOW), q.ops.leaseScratch(NOW), q.ops.leaseScratch(NOW)]).toEqual([0, 7, -1]);
+    expect([q.ops.leaseScratch(NOW, 1000), q.ops.leaseScratch(NOW, 1000), q.ops.leaseScratch(NOW, 1000)]).toEqual([0, 7, -1]);
   });
 
   it('waits registered through a lease are counted there, and endLease subtracts exactly them', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 4 });
-    const i = q.ops.leaseScratch(NOW);
+    const i = q.ops.leaseScratch(NOW, 1000);
     const g = q.ops.leaseGeneration();
     expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS)).toBe(1);
     expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS_ASYNC)).toBe(1);
@@ -198,9 +198,32 @@ describe('scratch leases', () => {
     expect(q.word(L.OFF_CONSUMERS_WAITING)).toBe(0);
   });
 
+  it('revokeLease ends only a silent, unwatched holding, subtracts its waits at once, and keeps its area in quarantine for the timeout', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 2 });
+    const T = 1000;
+    const i = q.ops.leaseScratch(NOW, T);
+    const g = q.ops.leaseGeneration();
+    const j = q.ops.leaseScratch(NOW, T);
+    const h = q.ops.leaseGeneration();
+    expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS)).toBe(1);
+    expect(q.ops.revokeLease(i, g, NOW + T - 1, T)).toBe(0); // not silent long enough
+    q.ops.touchLease(i, g, NOW + 500); // a sign of life
+    expect(q.ops.revokeLease(i, g, NOW + T + 1, T)).toBe(0);
+    expect(q.ops.markLease(j, h, L.LEASE_HOSTED)).toBe(1);
+    expect(q.ops.revokeLease(j, h, NOW + 10 * T, T)).toBe(0); // watched by its host: never for silence
+    expect(q.ops.revokeLease(i, g + 1, NOW + 10 * T, T)).toBe(0); // another generation
+    const at = NOW + 500 + T;
+    expect(q.ops.revokeLease(i, g, at, T)).toBe(1);
+    expect(q.word(L.OFF_CONSUMERS_WAITING)).toBe(0); // its wait, at once
+    expect(held(q, i)).toBe(false);
+    expect(q.ops.leaseScratch(at + T - 32, T)).toBe(-1); // quarantined (and j is held)
+    expect(q.ops.leaseScratch(at + T + 32, T)).toBe(i);
+    expect(q.ops.leaseGeneration()).toBe(g + 1);
+  });
+
   it('a record counts at most LEASE_WAIT_MAX waits of a kind; more are counted globally only', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 1 });
-    const i = q.ops.leaseScratch(NOW);
+    const i = q.ops.leaseScratch(NOW, 1000);
     const g = q.ops.leaseGeneration();
     const leased = Array.from({ length: L.LEASE_WAIT_MAX + 3 }, () => q.ops.enterWait(i, g, L.WAIT_PRODUCERS_ASYNC));
     expect(leased.filter((x) => x === 1).length).toBe(L.LEASE_WAIT_MAX);
@@ -211,6 +234,6 @@ describe('scratch leases', () => {
 
   it('a queue with no scratch areas leases none', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchAreas: 0 });
-    expect(q.ops.leaseScratch(NOW)).toBe(-1);
+    expect(q.ops.leaseScratch(NOW, 1000)).toBe(-1);
   });
 });

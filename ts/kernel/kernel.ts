@@ -85,6 +85,8 @@ export interface LeaseCensus {
   readonly held: number;
   readonly locked: number;
   readonly hosted: number;
+  /** Free areas not leasable yet: revoked for silence less than stallTimeoutMs ago. */
+  readonly quarantined: number;
   /** The global waiter counts: [consumers, consumers' async waits, producers, producers' async waits]. */
   readonly waits: readonly number[];
   /** The part of each that held leases account for. */
@@ -237,7 +239,7 @@ export class Kernel {
    * this thread may hold Web Locks, it takes the holding's life lock.
    */
   leaseScratch(): Scratch | undefined {
-    const index = this.ops.leaseScratch(Date.now() >>> 0);
+    const index = this.ops.leaseScratch(Date.now() >>> 0, Math.min(this.stallTimeoutMs, 2 ** 30));
     if (index < 0) return undefined;
     const generation = this.ops.leaseGeneration();
     const bytes = this.u32[L.OFF_SCRATCH_BYTES >> 2];
@@ -293,7 +295,8 @@ export class Kernel {
   /**
    * Ends every holding that only LEASE_SEEN speaks for and that has shown no
    * sign of life for stallTimeoutMs (never with a stallTimeoutMs of 2^30 ms or
-   * more). Returns how many it ended.
+   * more): its waits come back at once, its area after another stallTimeoutMs
+   * of quarantine (assembly/lease.ts). Returns how many it ended.
    */
   reclaimSilentLeases(): number {
     const timeout = this.stallTimeoutMs;
@@ -306,7 +309,7 @@ export class Kernel {
       if (!(low & L.LEASE_HELD) || low & (L.LEASE_LOCKED | L.LEASE_HOSTED)) continue;
       const seen = Atomics.load(this.u32, this.#recordIndex(i) + (L.LEASE_SEEN >> 2));
       if (((now - seen) | 0) < timeout) continue;
-      ended += this.ops.endLease(i, Number(s >> 32n));
+      ended += this.ops.revokeLease(i, Number(s >> 32n), now, timeout);
     }
     return ended;
   }
@@ -340,18 +343,21 @@ export class Kernel {
 
   /** What the lease records and waiter counts hold now, for tests and diagnostics (not a snapshot: each word is read once). */
   leaseCensus(): LeaseCensus {
-    let held = 0, locked = 0, hosted = 0;
+    let held = 0, locked = 0, hosted = 0, quarantined = 0;
     const leasedWaits = [0, 0, 0, 0];
     for (let i = 0, n = this.#areas(); i < n; i++) {
       const low = Number(Atomics.load(this.#big, this.#recordIndex(i) >> 1) & LOW);
-      if (!(low & L.LEASE_HELD)) continue;
+      if (!(low & L.LEASE_HELD)) {
+        if (low & L.LEASE_QUARANTINED) quarantined++;
+        continue;
+      }
       held++;
       if (low & L.LEASE_LOCKED) locked++;
       if (low & L.LEASE_HOSTED) hosted++;
       for (let k = 0; k < 4; k++) leasedWaits[k] += (low >>> (k * L.LEASE_WAIT_BITS)) & L.LEASE_WAIT_MAX;
     }
     const waits = WAIT_COUNTS.map((off) => Atomics.load(new Int32Array(this.u32.buffer), off >> 2));
-    return { held, locked, hosted, waits, leasedWaits };
+    return { held, locked, hosted, quarantined, waits, leasedWaits };
   }
 
   #areas(): number {

@@ -45,6 +45,9 @@ export class Transfer {
   #beat = BEAT_OPS;
   /** detach() was called: never lease again. */
   #detached = false;
+  /** scratch.generationWord and scratch.generation, kept here for own()'s one load. */
+  #genWord = 0;
+  #gen = 0;
   scratch: Scratch;
   /** The scratch area as a view, for codecs that encode in place. */
   scratchView: Uint8Array;
@@ -83,7 +86,7 @@ export class Transfer {
    * without an area, a try to lease one).
    */
   own(): void {
-    if (this.#u32[this.scratch.generationWord] !== this.scratch.generation || --this.#beat < 0) this.#renew();
+    if (this.#u32[this.#genWord] !== this.#gen || --this.#beat < 0) this.#renew();
   }
 
   #renew(): void {
@@ -95,8 +98,8 @@ export class Transfer {
       return;
     }
     // Our holding was ended by a thread that took us for dead (we showed no
-    // sign of life for stallTimeoutMs). Not a byte more goes into that area,
-    // which may be another thread's now; lease a new one.
+    // sign of life for stallTimeoutMs). Not a byte more goes into that area
+    // (quarantined now, another thread's later); lease a new one.
     this.#drop();
     this.#lease();
   }
@@ -104,8 +107,7 @@ export class Transfer {
   #lease(): void {
     const scratch = this.kernel.leaseScratch();
     if (scratch === undefined) return;
-    this.scratch = scratch;
-    this.scratchView = this.#u8.subarray(scratch.offset, scratch.offset + scratch.bytes);
+    this.#use(scratch);
     const owner = this.#owner.deref();
     if (owner !== undefined) leases.register(owner, { kernel: this.kernel, scratch }, this);
   }
@@ -115,8 +117,14 @@ export class Transfer {
     if (scratch.index < 0) return;
     leases.unregister(this);
     this.kernel.releaseScratch(scratch);
-    this.scratch = this.kernel.noScratch;
-    this.scratchView = this.#u8.subarray(0, 0);
+    this.#use(this.kernel.noScratch);
+  }
+
+  #use(scratch: Scratch): void {
+    this.scratch = scratch;
+    this.scratchView = this.#u8.subarray(scratch.offset, scratch.offset + scratch.bytes);
+    this.#genWord = scratch.generationWord;
+    this.#gen = scratch.generation;
   }
 
   /** @internal For a host that watches this thread (the pool): marks the holding as its to end, and names it; undefined without one. */
