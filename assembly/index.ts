@@ -6,7 +6,8 @@
 //   cell.ts      the cell word (seq | state | value) and its bit diagram
 //   instance.ts  the per-instance (per-thread) state: cached geometry, busyPos
 //   ring.ts      copying bytes into and out of the data ring
-//   setup.ts     init, attach, scratch leases, close, size
+//   setup.ts     init, attach, close, size
+//   lease.ts     scratch leases and the waits each holds; ending a dead holding
 //   push.ts      the producer side: claim, copy, publish; batches
 //   pop.ts       the consumer side: take, copy, release
 //   inplace.ts   in-place batches: claim/publish and take/release many at once
@@ -42,7 +43,8 @@
 // test compares them with the generated TypeScript copy.
 export * from './layout';
 
-export { init, attach, leaseScratch, releaseScratch, close, isClosed, usedCells } from './setup';
+export { init, attach, close, isClosed, usedCells } from './setup';
+export { leaseScratch, leaseGeneration, endLease, revokeLease, enterWait, leaveWait, markLease, touchLease } from './lease';
 export { tryPush, claimWrite, publishWrite, pushBatch } from './push';
 export { tryPop, headLength, claimRead, readLength, releaseRead } from './pop';
 export { reclaimWrite, reclaimRead } from './reclaim';

@@ -8,8 +8,8 @@
 // Only lines of the form `export const NAME: u32 = <integer>;` are part of
 // the layout contract; keep them that way so the generator can read them.
 //
-//  0      128    256    384         512        640    768    1024
-//  | HDR  | TAIL | HEAD | NOT_EMPTY | NOT_FULL | STATS| LEASE| cells[capacity] | data[capacity*slotBytes] | scratch[n*scratchBytes]
+//  0      128    256    384         512        640    1024                  5120
+//  | HDR  | TAIL | HEAD | NOT_EMPTY | NOT_FULL | STATS| lease records[256] | cells[capacity] | data[capacity*slotBytes] | scratch[n*scratchBytes]
 //
 // The hot words (tail, head, and each wake word) sit on their own 128-byte
 // line: x86 prefetches cache lines in adjacent pairs, so 64 bytes is not
@@ -21,8 +21,10 @@ export const MAGIC: u32 = 0x514d5357;
 /** Bumped whenever anything in this file, or the cell protocol it describes,
  *  changes meaning: threads of two wasmq versions share a queue only when
  *  this matches (a breaking change; see the README's versions section).
- *  2: in-place batches (one CAS publishes a batch; STATE_WITHDRAWN; MAX_MANY). */
-export const LAYOUT_VERSION: u32 = 2;
+ *  2: in-place batches (one CAS publishes a batch; STATE_WITHDRAWN; MAX_MANY).
+ *  3: lease records replace the lease bitmap (generation, the waits each
+ *     lease holds, last sign of life; assembly/lease.ts); OFF_QUEUE_ID. */
+export const LAYOUT_VERSION: u32 = 3;
 /** Cache-line pair: the unit that hot words are padded to. */
 export const LINE_BYTES: u32 = 128;
 
@@ -47,6 +49,8 @@ export const OFF_STALL_TIMEOUT_MS: u32 = 40;
 export const OFF_CODEC: u32 = 44;
 /** Total bytes the layout needs; the memory is at least this large. */
 export const OFF_TOTAL_BYTES: u32 = 48;
+/** u32 x 2: random words the creator writes; they name this queue's lease locks apart from other queues' (ts/kernel/liveness.ts). */
+export const OFF_QUEUE_ID: u32 = 52;
 
 // ---- Hot counters, each alone on its line. ----
 /** u64: low 32 bits = enqueue position (wraps mod 2^32), bit 32 = closed. */
@@ -74,11 +78,39 @@ export const OFF_RECLAIMED_READS: u32 = 644;
 /** u32: slow producers that found their claim reclaimed and pushed again. */
 export const OFF_RETRIED_WRITES: u32 = 648;
 
-// ---- Scratch leases: one bit per scratch area (1 = leased). ----
-export const OFF_LEASES: u32 = 768;
+// ---- Lease records: one per scratch area (protocol: ./lease.ts). ----
+// A record is LEASE_RECORD_BYTES:
+//   +LEASE_STATE u64: low u32 = LEASE_HELD | LEASE_LOCKED | LEASE_HOSTED | the
+//                     waits this lease holds (4 counts of LEASE_WAIT_BITS, kind
+//                     k at bit k * LEASE_WAIT_BITS), or, free, LEASE_QUARANTINED
+//                     and its start; high u32 = generation.
+//   +LEASE_SEEN  u32: Date.now() mod 2^32 at the holder's last sign of life.
+export const OFF_LEASE_RECORDS: u32 = 1024;
+export const LEASE_RECORD_BYTES: u32 = 16;
+export const LEASE_STATE: u32 = 0;
+export const LEASE_SEEN: u32 = 8;
 export const MAX_SCRATCH_AREAS: u32 = 256;
+/** The area is leased (for the generation in the high word). */
+export const LEASE_HELD: u32 = 0x40000000;
+/** Its holder holds a Web Lock for life (named for queue id, index, generation). */
+export const LEASE_LOCKED: u32 = 0x20000000;
+/** Its holder's death is reported by its host (a pool watching its workers). */
+export const LEASE_HOSTED: u32 = 0x10000000;
+/** Free, but not to be leased before stallTimeoutMs after its holding was revoked
+ *  for silence (lease.ts, revokeLease): bits 0-27 of the low word then hold
+ *  the revocation time in units of LEASE_TIME_UNIT_MS (mod 2^28). */
+export const LEASE_QUARANTINED: u32 = 0x80000000;
+export const LEASE_TIME_MASK: u32 = 0x0fffffff;
+export const LEASE_TIME_SHIFT: u32 = 4;
+export const LEASE_WAIT_BITS: u32 = 7;
+export const LEASE_WAIT_MAX: u32 = 127;
+/** Wait kinds (which global count a registration adds to). */
+export const WAIT_CONSUMERS: u32 = 0;
+export const WAIT_CONSUMERS_ASYNC: u32 = 1;
+export const WAIT_PRODUCERS: u32 = 2;
+export const WAIT_PRODUCERS_ASYNC: u32 = 3;
 /** First byte after the fixed header; the cell array starts here. */
-export const FIXED_HEADER_BYTES: u32 = 1024;
+export const FIXED_HEADER_BYTES: u32 = 5120;
 
 // ---- Cells: one u64 word per slot (accessors and bit diagram: ./cell.ts). ----
 // low 32 bits: seq (Vyukov's per-cell sequence number, mod 2^32)

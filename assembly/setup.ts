@@ -1,9 +1,9 @@
-// Setting a queue up, attaching to one, scratch leases, closing, and size.
+// Setting a queue up, attaching to one, closing, and size (scratch leases: lease.ts).
 import {
   MAGIC, LAYOUT_VERSION,
   OFF_MAGIC, OFF_VERSION, OFF_CAPACITY, OFF_SLOT_BYTES, OFF_MAX_MESSAGE_BYTES,
   OFF_CELLS, OFF_DATA, OFF_SCRATCH, OFF_SCRATCH_BYTES, OFF_SCRATCH_COUNT, OFF_TOTAL_BYTES,
-  OFF_TAIL, OFF_HEAD, OFF_LEASES, MAX_SCRATCH_AREAS, FIXED_HEADER_BYTES,
+  OFF_TAIL, OFF_HEAD, MAX_SCRATCH_AREAS, FIXED_HEADER_BYTES,
   CELL_BYTES, VALUE_MASK, STATE_FREE,
   ATTACH_OK, ATTACH_NO_MAGIC, ATTACH_OTHER_VERSION, ATTACH_INCONSISTENT,
 } from './layout';
@@ -75,27 +75,6 @@ export function attach(): u32 {
   if (atomic.load<u32>(OFF_MAGIC) != MAGIC) return ATTACH_NO_MAGIC;
   if (atomic.load<u32>(OFF_VERSION) != LAYOUT_VERSION) return ATTACH_OTHER_VERSION;
   return loadGeometry();
-}
-
-// ---- Scratch leases: a private staging area in shared memory per thread ----
-
-/** Takes a free scratch area; returns its index, or -1 when all are leased. */
-export function leaseScratch(): i32 {
-  const count = load<u32>(OFF_SCRATCH_COUNT);
-  for (let i: u32 = 0; i < count; i++) {
-    const word = OFF_LEASES + ((i >> 5) << 2);
-    const bit: u32 = 1 << (i & 31);
-    const seen = atomic.load<u32>(word);
-    if (seen & bit) continue;
-    // bit clear → set by us: area i is ours alone until releaseScratch.
-    if ((atomic.or<u32>(word, bit) & bit) == 0) return <i32>i;
-  }
-  return -1;
-}
-
-/** Returns a scratch area taken by leaseScratch. */
-export function releaseScratch(i: u32): void {
-  atomic.and<u32>(OFF_LEASES + ((i >> 5) << 2), ~(<u32>1 << (i & 31)));
 }
 
 // ---- Closing and size ----

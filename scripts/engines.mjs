@@ -30,6 +30,7 @@ export const ENGINE_TESTS = [
   'test/queue/faults.threads.test.ts',
   'test/queue/transfer.threads.test.ts',
   'test/queue/kills.threads.test.ts',
+  'test/queue/leases.threads.test.ts',
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
   'test/wait.test.ts',

@@ -32,6 +32,18 @@ export interface WakeWord {
    * on past SPIN_MS only while it sees this word move (see spin()).
    */
   readonly progress?: number;
+  /**
+   * Registers this thread's waits instead of a plain add to `waiters` /
+   * `asyncWaits` (the kernel's words: through the thread's scratch lease, so
+   * that a dead thread's registrations can be taken back; assembly/lease.ts).
+   */
+  readonly register?: WaitRegistrar;
+}
+
+/** Counts one waiter in (enter) and out (leave, with what enter returned); isAsync: an engine-held async wait. */
+export interface WaitRegistrar {
+  enter(isAsync: boolean): unknown;
+  leave(isAsync: boolean, token: unknown): void;
 }
 
 /** How long (ms) a thread spins on a word before it parks; adapted by each wait (see the header). */
@@ -116,15 +128,27 @@ export function spin(attempt: () => boolean, ms: number, progress?: Int32Array, 
  */
 export function park(word: WakeWord, ready: () => boolean, ms: number): boolean {
   const i32 = word.i32;
-  Atomics.add(i32, word.waiters, 1);
+  const token = enter(word, false);
   try {
     const seen = Atomics.load(i32, word.seq);
     if (ready()) return true;
     if (ms > 0) Atomics.wait(i32, word.seq, seen, ms);
     return false;
   } finally {
-    Atomics.sub(i32, word.waiters, 1);
+    leave(word, false, token);
   }
+}
+
+/** The waiter's registration: waiters (or, isAsync, asyncWaits) += 1, through word.register when there is one. */
+function enter(word: WakeWord, isAsync: boolean): unknown {
+  if (word.register) return word.register.enter(isAsync);
+  Atomics.add(word.i32, isAsync ? word.asyncWaits! : word.waiters, 1);
+  return undefined;
+}
+
+function leave(word: WakeWord, isAsync: boolean, token: unknown): void {
+  if (word.register) word.register.leave(isAsync, token);
+  else Atomics.sub(word.i32, isAsync ? word.asyncWaits! : word.waiters, 1);
 }
 
 type WaitAsyncResult = { async: false; value: string } | { async: true; value: Promise<string> };
@@ -168,7 +192,7 @@ export interface ParkOptions {
  */
 export async function parkAsync(word: WakeWord, ready: () => boolean, ms: number, options: ParkOptions = {}): Promise<boolean> {
   const i32 = word.i32;
-  Atomics.add(i32, word.waiters, 1);
+  const token = enter(word, false);
   try {
     const seen = Atomics.load(i32, word.seq);
     if (ready()) return true;
@@ -181,20 +205,21 @@ export async function parkAsync(word: WakeWord, ready: () => boolean, ms: number
     await sleep(sleepMs, options, released);
     return false;
   } finally {
-    Atomics.sub(i32, word.waiters, 1);
+    leave(word, false, token);
   }
 }
 
 /** Atomics.waitAsync on word.seq while it holds `seen`: a promise, or undefined if seq already differs. */
 function engineWait(word: WakeWord, seen: number, ms: number): Promise<unknown> | undefined {
   const { i32, asyncWaits } = word;
-  if (asyncWaits !== undefined) Atomics.add(i32, asyncWaits, 1);
+  const counted = asyncWaits !== undefined;
+  const token = counted ? enter(word, true) : undefined;
   const r = nativeWaitAsync!(i32, word.seq, seen, ms);
   if (!r.async) {
-    if (asyncWaits !== undefined) Atomics.sub(i32, asyncWaits, 1);
+    if (counted) leave(word, true, token);
     return undefined;
   }
-  return asyncWaits === undefined ? r.value : r.value.then(() => Atomics.sub(i32, asyncWaits, 1));
+  return counted ? r.value.then(() => leave(word, true, token)) : r.value;
 }
 
 /** Resolves after `ms`, when `wake` settles, or when onSleep's callback is called; rejects on abort. */

@@ -27,3 +27,4 @@ export const POOL: {
   readonly tiny: string; readonly json: string; readonly f64: string; readonly async: string; readonly cpu: string; readonly latency: string;
 };
 // ---- end pool module names ----
+export const POOL_CRASHED: { scenario: string; fresh: string; crashed: string };

@@ -63,3 +63,10 @@ export const POOL = {
   latency: `pool tiny task latency (one awaited at a time), ${POOL_THREADS} threads`,
 };
 // ---- end pool module names ----
+
+// ---- The pool module's crashed-workers row (issue 15): a pool that replaced 100 crashed workers vs a fresh one. ----
+export const POOL_CRASHED = {
+  scenario: 'pool tiny tasks x => x + 1 after 100 crashed workers were replaced (the pool module\'s threads), 1000 in flight',
+  fresh: 'wasmq/pool, fresh',
+  crashed: 'wasmq/pool, 100 workers crashed and replaced',
+};

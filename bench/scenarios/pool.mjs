@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { Tinypool } from 'tinypool';
 import { createPool } from '../../dist/pool/index.js';
-import { POOL, POOL_ASYNC_CONCURRENCY, POOL_ASYNC_IN_FLIGHT, POOL_IMPL, POOL_THREADS } from '../lib/names.mjs';
+import { POOL, POOL_ASYNC_CONCURRENCY, POOL_ASYNC_IN_FLIGHT, POOL_CRASHED, POOL_IMPL, POOL_THREADS } from '../lib/names.mjs';
 
 export const title = 'Worker pools (wasmq/pool vs Piscina vs tinypool)';
 /** Why this module runs in Node only under `--runtime` (bench/lib/runtime.mjs). */
@@ -372,10 +372,71 @@ async function taskLatency({ quick, log }) {
   });
 }
 
+// ---- BEGIN crashed-workers row (issue 15, "A dead worker leaves nothing behind") ----
+/** The (scenario, impl) rows this block produces (test/bench/lib/names.test.ts checks the targets read only such rows). */
+export const crashedRows = () => [POOL_CRASHED.fresh, POOL_CRASHED.crashed].map((impl) => ({ scenario: POOL_CRASHED.scenario, impl }));
+
+// A pool whose tasks crashed 100 workers (process.exit(1) and uncaught throws,
+// while running the task or 10 ms after it returned, when the worker is parked
+// waiting for the next one; each replaced by the pool) against a fresh pool of
+// the same options, tiny tasks, rounds interleaved (order alternating), in the
+// same run. Before the pool ended its dead workers' leases, their scratch
+// areas stayed leased (after 16 crashes every replacement took the slower
+// path) and the waits of those that died parked stayed counted (every task
+// pushed then paid a notify of every waiter).
+async function crashedWorkersRow({ quick, log }) {
+  const rounds = quick ? 5 : 9;
+  const roundMs = quick ? 250 : 700;
+  const options = { worker: taskFile, threads: THREADS, maxQueue: 4096 };
+  const crashed = createPool(options);
+  const fresh = createPool(options);
+  try {
+    // Deaths are counted by the replacements the pool starts (process 'worker' events).
+    let started = 0;
+    const onWorker = () => started++;
+    process.on('worker', onWorker);
+    try {
+      for (let i = 0; i < 100; i++) {
+        const before = started;
+        const crash = ['exit', 'throw', 'exit-idle', 'throw-idle'][i % 4];
+        await crashed.run({ crash }).catch((e) => {
+          if (e?.name !== 'WorkerDiedError') throw e;
+        });
+        const deadline = performance.now() + 10_000;
+        while (started === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+        if (started === before) throw new Error(`crashed-workers row: crash ${i} (${crash}) did not kill its worker`);
+      }
+    } finally {
+      process.off('worker', onWorker);
+    }
+    const list = [
+      { impl: POOL_CRASHED.fresh, baseline: true, pool: fresh },
+      { impl: POOL_CRASHED.crashed, pool: crashed },
+    ];
+    for (const p of list) {
+      if ((await p.pool.run(41)) !== 42) throw new Error(`${p.impl}: x => x + 1 of 41 did not return 42`);
+      await throughput(p.pool, (i) => i, 1000, quick ? 100 : 300);
+    }
+    const samples = new Map(list.map((p) => [p.impl, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const p of r % 2 === 0 ? list : [...list].reverse()) samples.get(p.impl).push(await throughput(p.pool, (i) => i, 1000, roundMs));
+    }
+    const scenario = POOL_CRASHED.scenario;
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    log(`${scenario}: ${list.map((p) => `${p.impl} ${Math.round(median(samples.get(p.impl)))}`).join(', ')} tasks/s`);
+    return list.map((p) => ({
+      scenario, impl: p.impl, unit: 'tasks/s', higherIsBetter: true, ...(p.baseline ? { baseline: true } : {}), samples: samples.get(p.impl),
+    }));
+  } finally {
+    await Promise.all([crashed.close(), fresh.close()]);
+  }
+}
+// ---- END crashed-workers row ----
+
 // ------------------------------------------------------------ the module
 
 /** Every scenario, in run order; each starts and closes its own pools. */
-const SCENARIOS = [tinyTasks, jsonTasks, f64Tasks, asyncTasks, cpuTasks, taskLatency];
+const SCENARIOS = [tinyTasks, jsonTasks, f64Tasks, asyncTasks, cpuTasks, taskLatency, crashedWorkersRow];
 
 export async function run(ctx) {
   const entries = [];

@@ -68,6 +68,22 @@ async function io({ ioMs, id }) {
 export default function task(input) {
   if (typeof input === 'number') return input + 1;
   if (input instanceof Float64Array) return scaleF64(input);
+  // The crashed-workers row (scenarios/pool.mjs): this worker dies, by process.exit or an uncaught
+  // throw, now (running the task) or, '-idle', 10 ms after it returned (parked, waiting for the next task).
+  if (input.crash !== undefined) {
+    const die = input.crash.startsWith('exit')
+      ? () => process.exit(1)
+      : () => {
+          throw new Error('pool bench: a task crashes its worker on purpose');
+        };
+    if (input.crash.endsWith('-idle')) {
+      setTimeout(die, 10);
+      return 0;
+    }
+    if (input.crash === 'exit') die();
+    setTimeout(die);
+    return new Promise(() => {});
+  }
   if (input.cpuMs !== undefined) return cpu(input.cpuMs);
   if (input.ioMs !== undefined) return io(input);
   return transformOrder(input);

@@ -24,7 +24,9 @@ describe('shared-memory layout', () => {
     expect(new Set(lines).size).toBe(hot.length);
     expect(lines).not.toContain(0); // not on the header line either
     expect(layout.OFF_TAIL % 8).toBe(0); // u64 atomics need 8-byte alignment
-    expect(layout.OFF_LEASES + layout.MAX_SCRATCH_AREAS / 8).toBeLessThanOrEqual(layout.FIXED_HEADER_BYTES);
+    expect(layout.OFF_LEASE_RECORDS + layout.MAX_SCRATCH_AREAS * layout.LEASE_RECORD_BYTES).toBeLessThanOrEqual(layout.FIXED_HEADER_BYTES);
+    expect((layout.OFF_LEASE_RECORDS + layout.LEASE_STATE) % 8).toBe(0); // the lease state words are u64 atomics
+    expect(layout.LEASE_RECORD_BYTES % 8).toBe(0);
   });
 
   // Threads of two wasmq versions share a queue when their LAYOUT_VERSION
@@ -33,7 +35,7 @@ describe('shared-memory layout', () => {
   // here until LAYOUT_VERSION is bumped and the new fingerprint recorded
   // (and the CHANGELOG says the layout changed, a breaking change).
   it('the layout constants are exactly those recorded for this LAYOUT_VERSION', () => {
-    const recorded: Record<number, string> = { 2: '940a3ef2d2418a69' };
+    const recorded: Record<number, string> = { 2: '940a3ef2d2418a69', 3: 'cd4ed736a3037c94' };
     const constants = Object.entries(layout)
       .filter(([name]) => name !== 'LAYOUT_VERSION')
       .sort(([a], [b]) => (a < b ? -1 : 1));

@@ -144,34 +144,96 @@ describe('attach statuses', () => {
 });
 
 describe('scratch leases', () => {
-  it('hands out distinct indices up to OFF_SCRATCH_COUNT (across lease words), then -1', () => {
+  const NOW = 1000;
+  const held = (q: RawQueue, i: number) => (q.word(L.OFF_LEASE_RECORDS + i * L.LEASE_RECORD_BYTES + L.LEASE_STATE) & L.LEASE_HELD) !== 0;
+  const generation = (q: RawQueue, i: number) => q.word(L.OFF_LEASE_RECORDS + i * L.LEASE_RECORD_BYTES + L.LEASE_STATE + 4);
+
+  it('hands out distinct indices up to OFF_SCRATCH_COUNT, then -1', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 40 });
     const a = q.peer();
     const b = q.peer();
     const got: number[] = [];
-    for (let i = 0; i < 40; i++) got.push((i % 2 ? a : b).leaseScratch()); // two "threads" share the table
+    for (let i = 0; i < 40; i++) got.push((i % 2 ? a : b).leaseScratch(NOW, 1000)); // two "threads" share the table
     expect([...got].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(a.leaseScratch()).toBe(-1);
-    expect(b.leaseScratch()).toBe(-1);
-    expect(q.word(L.OFF_LEASES)).toBe(0xffffffff);
-    expect(q.word(L.OFF_LEASES + 4)).toBe(0xff);
+    expect(a.leaseScratch(NOW, 1000)).toBe(-1);
+    expect(b.leaseScratch(NOW, 1000)).toBe(-1);
+    for (let i = 0; i < 40; i++) expect(held(q, i)).toBe(true);
   });
 
-  it('releaseScratch makes exactly that area available again', () => {
+  it('endLease makes exactly that area available again, for the next generation', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 40 });
-    for (let i = 0; i < 40; i++) expect(q.ops.leaseScratch()).toBeGreaterThanOrEqual(0);
-    q.ops.releaseScratch(33);
-    expect(q.word(L.OFF_LEASES + 4)).toBe(0xff & ~(1 << 1));
+    for (let i = 0; i < 40; i++) expect(q.ops.leaseScratch(NOW, 1000)).toBeGreaterThanOrEqual(0);
+    const g = generation(q, 33);
+    expect(q.ops.endLease(33, g + 1)).toBe(0); // another generation: nothing ends
+    expect(q.ops.endLease(33, g)).toBe(1);
+    expect(q.ops.endLease(33, g)).toBe(0); // ended already
+    expect(held(q, 33)).toBe(false);
     const peer = q.peer();
-    expect(peer.leaseScratch()).toBe(33);
-    expect(peer.leaseScratch()).toBe(-1);
-    q.ops.releaseScratch(0);
-    q.ops.releaseScratch(7);
-    expect([q.ops.leaseScratch(), q.ops.leaseScratch(), q.ops.leaseScratch()]).toEqual([0, 7, -1]);
+    expect(peer.leaseScratch(NOW, 1000)).toBe(33);
+    expect(peer.leaseGeneration()).toBe(g + 1);
+    expect(peer.leaseScratch(NOW, 1000)).toBe(-1);
+    q.ops.endLease(0, generation(q, 0));
+    q.ops.endLease(7, generation(q, 7));
+    expect([q.ops.leaseScratch(NOW, 1000), q.ops.leaseScratch(NOW, 1000), q.ops.leaseScratch(NOW, 1000)]).toEqual([0, 7, -1]);
+  });
+
+  it('waits registered through a lease are counted there, and endLease subtracts exactly them', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 4 });
+    const i = q.ops.leaseScratch(NOW, 1000);
+    const g = q.ops.leaseGeneration();
+    expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS)).toBe(1);
+    expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS_ASYNC)).toBe(1);
+    expect(q.ops.enterWait(i, g, L.WAIT_PRODUCERS)).toBe(1);
+    expect(q.ops.enterWait(-1, 0, L.WAIT_CONSUMERS)).toBe(0); // a thread with no lease: global only
+    expect([L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_PRODUCERS_WAITING].map((o) => q.word(o))).toEqual([2, 1, 1]);
+    q.ops.leaveWait(i, g, L.WAIT_PRODUCERS, 1);
+    expect(q.word(L.OFF_PRODUCERS_WAITING)).toBe(0);
+    expect(q.ops.endLease(i, g)).toBe(1); // the holder is dead: its consumer wait and async wait go
+    expect([L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC].map((o) => q.word(o))).toEqual([1, 0]);
+    q.ops.leaveWait(i, g, L.WAIT_CONSUMERS, 1); // a slow holder leaving later subtracts nothing again
+    expect(q.word(L.OFF_CONSUMERS_WAITING)).toBe(1);
+    expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS)).toBe(0); // its holding is over: counted globally only
+    q.ops.leaveWait(i, g, L.WAIT_CONSUMERS, 0);
+    q.ops.leaveWait(-1, 0, L.WAIT_CONSUMERS, 0);
+    expect(q.word(L.OFF_CONSUMERS_WAITING)).toBe(0);
+  });
+
+  it('revokeLease ends only a silent, unwatched holding, subtracts its waits at once, and keeps its area in quarantine for the timeout', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 2 });
+    const T = 1000;
+    const i = q.ops.leaseScratch(NOW, T);
+    const g = q.ops.leaseGeneration();
+    const j = q.ops.leaseScratch(NOW, T);
+    const h = q.ops.leaseGeneration();
+    expect(q.ops.enterWait(i, g, L.WAIT_CONSUMERS)).toBe(1);
+    expect(q.ops.revokeLease(i, g, NOW + T - 1, T)).toBe(0); // not silent long enough
+    q.ops.touchLease(i, g, NOW + 500); // a sign of life
+    expect(q.ops.revokeLease(i, g, NOW + T + 1, T)).toBe(0);
+    expect(q.ops.markLease(j, h, L.LEASE_HOSTED)).toBe(1);
+    expect(q.ops.revokeLease(j, h, NOW + 10 * T, T)).toBe(0); // watched by its host: never for silence
+    expect(q.ops.revokeLease(i, g + 1, NOW + 10 * T, T)).toBe(0); // another generation
+    const at = NOW + 500 + T;
+    expect(q.ops.revokeLease(i, g, at, T)).toBe(1);
+    expect(q.word(L.OFF_CONSUMERS_WAITING)).toBe(0); // its wait, at once
+    expect(held(q, i)).toBe(false);
+    expect(q.ops.leaseScratch(at + T - 32, T)).toBe(-1); // quarantined (and j is held)
+    expect(q.ops.leaseScratch(at + T + 32, T)).toBe(i);
+    expect(q.ops.leaseGeneration()).toBe(g + 1);
+  });
+
+  it('a record counts at most LEASE_WAIT_MAX waits of a kind; more are counted globally only', () => {
+    const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchBytes: 64, scratchAreas: 1 });
+    const i = q.ops.leaseScratch(NOW, 1000);
+    const g = q.ops.leaseGeneration();
+    const leased = Array.from({ length: L.LEASE_WAIT_MAX + 3 }, () => q.ops.enterWait(i, g, L.WAIT_PRODUCERS_ASYNC));
+    expect(leased.filter((x) => x === 1).length).toBe(L.LEASE_WAIT_MAX);
+    expect(q.word(L.OFF_PRODUCERS_ASYNC)).toBe(L.LEASE_WAIT_MAX + 3);
+    expect(q.ops.endLease(i, g)).toBe(1);
+    expect(q.word(L.OFF_PRODUCERS_ASYNC)).toBe(3); // what the record could not count stays
   });
 
   it('a queue with no scratch areas leases none', () => {
     const q = new RawQueue({ capacity: 8, slotBytes: 16, scratchAreas: 0 });
-    expect(q.ops.leaseScratch()).toBe(-1);
+    expect(q.ops.leaseScratch(NOW, 1000)).toBe(-1);
   });
 });

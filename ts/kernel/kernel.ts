@@ -8,7 +8,8 @@ import * as L from './layout.js';
 import type { KernelExports } from './exports.js';
 import { planGeometry, writeHeader, type Sizes } from './geometry.js';
 import { instantiateKernel, kernelModule } from './module.js';
-import { newSpinBudget, type WakeWord } from '../wait.js';
+import { newSpinBudget, type WaitRegistrar, type WakeWord } from '../wait.js';
+import { lifeLockName, lockHolder, lockScanner, newQueueId } from './liveness.js';
 
 // ---- Named results. Success is a non-negative value: 1 for a push, a length
 // for a pop, a position for a claim, a count for a batch. ----
@@ -65,16 +66,41 @@ export interface KernelStats {
   readonly retriedWrites: number;
 }
 
-/** A thread's private staging area inside the shared memory. */
+/** A thread's private staging area inside the shared memory: one holding (index, generation) of a lease. */
 export interface Scratch {
+  /** -1: no area (the two-phase paths). */
   readonly index: number;
+  readonly generation: number;
   readonly offset: number;
   readonly bytes: number;
+  /** The u32 index of the word that holds `generation` while this holding lasts (see Kernel.stillHeld). */
+  readonly generationWord: number;
+  /** Lets go of the holding's life lock (Web Locks), if it has one. */
+  unlock?: () => void;
 }
 
-const wakeWord = (i32: Int32Array, seq: number, waiters: number, asyncWaits: number, progress: number): WakeWord => ({
-  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(), progress: progress >> 2,
+/** What the lease records hold, for tests and diagnostics (Kernel.leaseCensus). */
+export interface LeaseCensus {
+  /** Areas leased now, and how many of those a Web Lock or a host watches. */
+  readonly held: number;
+  readonly locked: number;
+  readonly hosted: number;
+  /** Free areas not leasable yet: revoked for silence less than stallTimeoutMs ago. */
+  readonly quarantined: number;
+  /** The global waiter counts: [consumers, consumers' async waits, producers, producers' async waits]. */
+  readonly waits: readonly number[];
+  /** The part of each that held leases account for. */
+  readonly leasedWaits: readonly number[];
+}
+
+const wakeWord = (
+  i32: Int32Array, seq: number, waiters: number, asyncWaits: number, progress: number, register: WaitRegistrar,
+): WakeWord => ({
+  i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(), progress: progress >> 2, register,
 });
+
+const WAIT_COUNTS = [L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC];
+const LOW = 0xffffffffn;
 
 export class Kernel {
   /** The Wasm exports, for the hot paths (typed from assembly/ at build time). */
@@ -98,6 +124,11 @@ export class Kernel {
   readonly dataEnd: number;
   readonly slotShift: number;
   readonly cellsIndex: number;
+  /** No scratch area: its generation word is the magic word, which never changes, so stillHeld() is always true. */
+  readonly noScratch: Scratch;
+  readonly #big: BigUint64Array;
+  /** This instance's holding; its waits are registered through it. */
+  #lease: Scratch;
 
   private constructor(ops: KernelExports, memory: WebAssembly.Memory, module: WebAssembly.Module, codec: CodecKind) {
     this.ops = ops;
@@ -119,8 +150,34 @@ export class Kernel {
     this.cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
     // A consumer sees producers at work as the claim position (tail) moving;
     // a producer sees consumers at work as the take position (head) moving.
-    this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_TAIL);
-    this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC, L.OFF_HEAD);
+    this.#big = new BigUint64Array(buffer, 0, Math.floor(buffer.byteLength / 8));
+    this.noScratch = { index: -1, generation: L.MAGIC, offset: 0, bytes: 0, generationWord: L.OFF_MAGIC >> 2 };
+    this.#lease = this.noScratch;
+    this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_TAIL,
+      this.#registrar(L.WAIT_CONSUMERS));
+    this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC, L.OFF_HEAD,
+      this.#registrar(L.WAIT_PRODUCERS));
+  }
+
+  /**
+   * Registers this thread's waits of one side through its lease, so that a
+   * reclaimer of a dead holder's lease subtracts exactly them. A park is also
+   * the holder's cheapest moment to show a sign of life.
+   */
+  #registrar(kind: number): WaitRegistrar {
+    const ops = this.ops;
+    return {
+      enter: (isAsync) => {
+        const lease = this.#lease;
+        if (lease.index >= 0) ops.touchLease(lease.index, lease.generation, Date.now() >>> 0);
+        return ops.enterWait(lease.index, lease.generation, kind + (isAsync ? 1 : 0)) === 1 ? lease : undefined;
+      },
+      leave: (isAsync, token) => {
+        const lease = token as Scratch | undefined;
+        if (lease === undefined) ops.leaveWait(-1, 0, kind + (isAsync ? 1 : 0), 0);
+        else ops.leaveWait(lease.index, lease.generation, kind + (isAsync ? 1 : 0), 1);
+      },
+    };
   }
 
   /** Makes a new queue in a new shared memory and returns this thread's Kernel for it. */
@@ -131,6 +188,8 @@ export class Kernel {
     const module = kernelModule();
     const ops = instantiateKernel(module, memory);
     writeHeader(memory, g, { maxMessageBytes: config.maxMessageBytes, stallTimeoutMs: config.stallTimeoutMs, codecId: CODEC_IDS[config.codec] });
+    const u32 = new Uint32Array(memory.buffer);
+    [u32[L.OFF_QUEUE_ID >> 2], u32[(L.OFF_QUEUE_ID >> 2) + 1]] = newQueueId();
     if (ops.init(config.initialPosition) !== L.ATTACH_OK) {
       throw new Error('wasmq: the kernel refused the geometry of a new queue (a bug in planGeometry)');
     }
@@ -174,16 +233,145 @@ export class Kernel {
 
   // ---------------------------------------------------------------- scratch
 
-  /** Leases a staging area, or undefined when every one is taken. */
+  /**
+   * Leases a staging area (a new holding), or undefined when every one is
+   * taken. This instance's waits are registered through it from now on. Where
+   * this thread may hold Web Locks, it takes the holding's life lock.
+   */
   leaseScratch(): Scratch | undefined {
-    const index = this.ops.leaseScratch();
+    const index = this.ops.leaseScratch(Date.now() >>> 0, Math.min(this.stallTimeoutMs, 2 ** 30));
     if (index < 0) return undefined;
+    const generation = this.ops.leaseGeneration();
     const bytes = this.u32[L.OFF_SCRATCH_BYTES >> 2];
-    return { index, offset: this.u32[L.OFF_SCRATCH >> 2] + index * bytes, bytes };
+    const scratch: Scratch = {
+      index, generation, offset: this.u32[L.OFF_SCRATCH >> 2] + index * bytes, bytes,
+      generationWord: this.#recordIndex(index) + 1, // the high half of the state word
+    };
+    this.#lease = scratch;
+    const locks = lockHolder();
+    if (locks) {
+      let unlock!: () => void;
+      const held = new Promise<void>((resolve) => (unlock = resolve));
+      scratch.unlock = unlock;
+      // Granted at once (nobody else ever asks for this name but a scanner
+      // that finds it free). Marked LOCKED only once held, so a scanner never
+      // takes a holding whose lock is not held yet for a dead one; until then
+      // LEASE_SEEN speaks for it. If the holding ended meanwhile, let go.
+      locks
+        .request(this.#lockName(index, generation), () => (this.ops.markLease(index, generation, L.LEASE_LOCKED) === 1 ? held : undefined))
+        .catch(() => {});
+    }
+    return scratch;
   }
 
+  /** Ends this thread's holding (if nobody ended it already) and lets go of its life lock. */
   releaseScratch(scratch: Scratch): void {
-    this.ops.releaseScratch(scratch.index);
+    if (scratch.index < 0) return;
+    if (this.#lease === scratch) this.#lease = this.noScratch;
+    this.ops.endLease(scratch.index, scratch.generation);
+    scratch.unlock?.();
+  }
+
+  /** Whether `scratch` is still this thread's (nobody took it for dead): one plain load. */
+  stillHeld(scratch: Scratch): boolean {
+    return this.u32[scratch.generationWord] === scratch.generation;
+  }
+
+  /** The holder of `scratch` is alive now (for holdings that LEASE_SEEN speaks for). */
+  touch(scratch: Scratch): void {
+    if (scratch.index >= 0) this.ops.touchLease(scratch.index, scratch.generation, Date.now() >>> 0);
+  }
+
+  /** Marks `scratch` as watched by this thread's host (a pool), which ends it when the thread dies. False if it has ended. */
+  hostWatch(scratch: Scratch): boolean {
+    return scratch.index >= 0 && this.ops.markLease(scratch.index, scratch.generation, L.LEASE_HOSTED) === 1;
+  }
+
+  /** Ends holding (index, generation) of a thread known to be dead. True if this call ended it. */
+  reclaimLease(index: number, generation: number): boolean {
+    return this.ops.endLease(index, generation) === 1;
+  }
+
+  /**
+   * Ends every holding that only LEASE_SEEN speaks for and that has shown no
+   * sign of life for stallTimeoutMs (never with a stallTimeoutMs of 2^30 ms or
+   * more): its waits come back at once, its area after another stallTimeoutMs
+   * of quarantine (assembly/lease.ts). Returns how many it ended.
+   */
+  reclaimSilentLeases(): number {
+    const timeout = this.stallTimeoutMs;
+    if (timeout >= 2 ** 30) return 0;
+    const now = Date.now() >>> 0;
+    let ended = 0;
+    for (let i = 0, n = this.#areas(); i < n; i++) {
+      const s = Atomics.load(this.#big, this.#recordIndex(i) >> 1);
+      const low = Number(s & LOW);
+      if (!(low & L.LEASE_HELD) || low & (L.LEASE_LOCKED | L.LEASE_HOSTED)) continue;
+      const seen = Atomics.load(this.u32, this.#recordIndex(i) + (L.LEASE_SEEN >> 2));
+      if (((now - seen) | 0) < timeout) continue;
+      ended += this.ops.revokeLease(i, Number(s >> 32n), now, timeout);
+    }
+    return ended;
+  }
+
+  /**
+   * Where this thread can query Web Locks: ends every LEASE_LOCKED holding
+   * whose life lock nobody holds (its holder is dead). Resolves with how many
+   * it ended; undefined without Web Locks.
+   */
+  reclaimUnlockedLeases(): Promise<number> | undefined {
+    const locks = lockScanner();
+    if (!locks) return undefined;
+    // Read before the query: a holding marked LOCKED had its lock held then,
+    // and its holder keeps it until it ends the holding or dies.
+    const candidates: [number, number][] = [];
+    for (let i = 0, n = this.#areas(); i < n; i++) {
+      const s = Atomics.load(this.#big, this.#recordIndex(i) >> 1);
+      const low = Number(s & LOW);
+      if (low & L.LEASE_HELD && low & L.LEASE_LOCKED) candidates.push([i, Number(s >> 32n)]);
+    }
+    if (candidates.length === 0) return Promise.resolve(0);
+    return locks.query().then((snapshot) => {
+      const held = new Set((snapshot.held ?? []).map((lock) => lock.name));
+      let ended = 0;
+      for (const [i, generation] of candidates) {
+        if (!held.has(this.#lockName(i, generation))) ended += this.ops.endLease(i, generation);
+      }
+      return ended;
+    });
+  }
+
+  /** What the lease records and waiter counts hold now, for tests and diagnostics (not a snapshot: each word is read once). */
+  leaseCensus(): LeaseCensus {
+    let held = 0, locked = 0, hosted = 0, quarantined = 0;
+    const leasedWaits = [0, 0, 0, 0];
+    for (let i = 0, n = this.#areas(); i < n; i++) {
+      const low = Number(Atomics.load(this.#big, this.#recordIndex(i) >> 1) & LOW);
+      if (!(low & L.LEASE_HELD)) {
+        if (low & L.LEASE_QUARANTINED) quarantined++;
+        continue;
+      }
+      held++;
+      if (low & L.LEASE_LOCKED) locked++;
+      if (low & L.LEASE_HOSTED) hosted++;
+      for (let k = 0; k < 4; k++) leasedWaits[k] += (low >>> (k * L.LEASE_WAIT_BITS)) & L.LEASE_WAIT_MAX;
+    }
+    const waits = WAIT_COUNTS.map((off) => Atomics.load(new Int32Array(this.u32.buffer), off >> 2));
+    return { held, locked, hosted, quarantined, waits, leasedWaits };
+  }
+
+  #areas(): number {
+    return this.u32[L.OFF_SCRATCH_COUNT >> 2];
+  }
+
+  /** The u32 index of lease record i's state word (8-byte aligned). */
+  #recordIndex(i: number): number {
+    return (L.OFF_LEASE_RECORDS + i * L.LEASE_RECORD_BYTES + L.LEASE_STATE) >> 2;
+  }
+
+  #lockName(index: number, generation: number): string {
+    const q = L.OFF_QUEUE_ID >> 2;
+    return lifeLockName(this.u32[q], this.u32[q + 1], index, generation);
   }
 
   // ---------------------------------------------------------------- the data ring

@@ -15,6 +15,10 @@
 //                      POPPING while it takes a task off the queue. A worker
 //                      has concurrentTasksPerWorker lanes; lane `l` of slot
 //                      `s` is lane number s * lanes + l.
+//   per worker slot:   [LEASES] for each pool queue (tasks, results): the
+//                      worker's scratch lease there, index + 1 (0: none) and
+//                      generation, which the pool ends when the worker is
+//                      gone (its area and its parked waits come back at once).
 //   [CANCEL + id % N]  = id when that queued task was aborted. A worker that
 //                      pops it skips it. Task ids enter the queue in order and
 //                      at most maxQueue (<= N) are in it at once, so two queued
@@ -43,6 +47,9 @@ export const RETIRED = 3;
 /** TAKEN as a wake word: every take bumps it (it doubles as the sequence word), and run() parks on it for room. */
 export const takenWord = (ctl: Int32Array): WakeWord => ({ i32: ctl, seq: TAKEN, waiters: TAKEN_WAITERS });
 const HEADER_WORDS = 8;
+/** (index + 1, generation) of a worker's lease in each of the two queues. */
+const LEASE_WORDS = 2;
+const LEASE_SLOT_WORDS = 2 * LEASE_WORDS;
 
 /** Task ids cycle through 1..ID_LIMIT (a multiple of every table size), 0 means "none". */
 export const ID_LIMIT = 2 ** 30;
@@ -56,8 +63,10 @@ export interface ControlLayout {
 }
 
 export function controlBytes(layout: ControlLayout): number {
-  return (HEADER_WORDS + layout.slots + layout.slots * layout.lanes + layout.cancelEntries) * 4;
+  return (leasesStart(layout) + layout.slots * LEASE_SLOT_WORDS + layout.cancelEntries) * 4;
 }
+
+const leasesStart = (layout: ControlLayout) => HEADER_WORDS + layout.slots + layout.slots * layout.lanes;
 
 /** Every lane of every slot: slots × lanes. */
 export const laneCount = (layout: ControlLayout) => layout.slots * layout.lanes;
@@ -65,7 +74,37 @@ export const stateIndex = (slot: number) => HEADER_WORDS + slot;
 /** The CURRENT word of lane number `lane` (0 .. laneCount - 1). */
 export const currentIndex = (layout: ControlLayout, lane: number) => HEADER_WORDS + layout.slots + lane;
 export const cancelIndex = (layout: ControlLayout, id: number) =>
-  HEADER_WORDS + layout.slots + layout.slots * layout.lanes + (id & (layout.cancelEntries - 1));
+  leasesStart(layout) + layout.slots * LEASE_SLOT_WORDS + (id & (layout.cancelEntries - 1));
+
+/** Where the worker in `slot` records its lease in pool queue `queue` (0: tasks, 1: results). */
+export const leaseIndex = (layout: ControlLayout, slot: number, queue: number) =>
+  leasesStart(layout) + slot * LEASE_SLOT_WORDS + queue * LEASE_WORDS;
+
+/** A queue face that can hand its lease to a host that watches the thread (Queue's @internal hostWatchedLease). */
+interface HostWatchable {
+  hostWatchedLease(): { index: number; generation: number } | undefined;
+}
+
+/** Worker side: records this worker's leases in the pool's queues, for the pool to end when the worker is gone. */
+export function recordLeases(ctl: Int32Array, layout: ControlLayout, slot: number, queues: readonly HostWatchable[]): void {
+  queues.forEach((queue, q) => {
+    const lease = queue.hostWatchedLease();
+    if (lease === undefined) return;
+    Atomics.store(ctl, leaseIndex(layout, slot, q) + 1, lease.generation | 0);
+    Atomics.store(ctl, leaseIndex(layout, slot, q), lease.index + 1);
+  });
+}
+
+/** Pool side: the leases the worker in `slot` recorded ([queue, index, generation]), cleared. */
+export function takeRecordedLeases(ctl: Int32Array, layout: ControlLayout, slot: number): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  for (let q = 0; q < 2; q++) {
+    const at = leaseIndex(layout, slot, q);
+    const index = Atomics.exchange(ctl, at, 0) - 1;
+    if (index >= 0) out.push([q, index, Atomics.load(ctl, at + 1) >>> 0]);
+  }
+  return out;
+}
 
 /** The ids on every lane's CURRENT word now (tasks running; 0 and POPPING left out). */
 export function runningIds(ctl: Int32Array, layout: ControlLayout): Set<number> {

@@ -2,7 +2,7 @@
 // the pool's init (Node: workerData; browsers: the first message), attaches
 // the queues and starts the task lanes (lanes.ts), and answers broadcasts.
 import { attachQueue } from '../queue/create.js';
-import { SERVING, stateIndex } from './control.js';
+import { SERVING, recordLeases, stateIndex } from './control.js';
 import { Handlers, resultMessage, type TaskHandler, type TaskHandlers } from './handlers.js';
 import {
   BROADCAST_RESULT_KIND, DIRECT_RESULT_KIND, INIT_KIND, READY_KIND, isBroadcast, isDirect, isWorkerInit,
@@ -141,6 +141,7 @@ function start(init: WorkerInit, handlers: Handlers, exit: () => void): void {
   const tasks = attachQueue(init.tasks, { codec: 'bytes' });
   const results = attachQueue(init.results, { codec: 'bytes' });
   const ctl = new Int32Array(init.control);
+  recordLeases(ctl, init.layout, init.slot, [tasks, results]); // the pool ends them when this worker is gone
   Atomics.store(ctl, stateIndex(init.slot), SERVING);
   new Lanes({ init, tasks, results, ctl, handlers, exit }).start();
 }

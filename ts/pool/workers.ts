@@ -4,7 +4,10 @@
 // giving up when workers keep failing before they serve.
 import type { QueueHandle } from '../queue/handle.js';
 import { WorkerStartError } from '../errors.js';
-import { EMPTY, RETIRED, SERVING, STARTING, currentIndex, stateIndex, type ControlLayout } from './control.js';
+import { Kernel } from '../kernel/kernel.js';
+import {
+  EMPTY, RETIRED, SERVING, STARTING, currentIndex, leaseIndex, stateIndex, takeRecordedLeases, type ControlLayout,
+} from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import type { PoolConfig } from './options.js';
 import { spawnThread, type ThreadHost } from './thread-host.js';
@@ -72,6 +75,8 @@ export class Workers {
   #goneMs = 0;
   /** Where postToOne starts looking, so that equal loads take turns. */
   #rotate = 0;
+  /** This thread's kernels of the two queues, opened when a worker's leases first need ending. */
+  #kernels: Kernel[] | undefined;
 
   /** Starts minThreads workers. */
   constructor(config: PoolConfig, shared: WorkerShared, events: WorkerEvents) {
@@ -200,6 +205,8 @@ export class Workers {
     for (let lane = slot * layout.lanes; lane < (slot + 1) * layout.lanes; lane++) {
       Atomics.store(ctl, currentIndex(layout, lane), 0);
     }
+    Atomics.store(ctl, leaseIndex(layout, slot, 0), 0);
+    Atomics.store(ctl, leaseIndex(layout, slot, 1), 0);
     Atomics.store(ctl, stateIndex(slot), STARTING);
     const config = this.#config;
     const init: WorkerInit = {
@@ -223,6 +230,7 @@ export class Workers {
   #onGone(slot: number, record: WorkerRecord, reason: string, cause: unknown): void {
     record.markGone();
     if (this.#records[slot] !== record) return;
+    this.#endLeases(slot);
     this.#records[slot] = undefined;
     this.#goneMs += performance.now() - record.since;
     const { ctl } = this.#shared;
@@ -246,5 +254,17 @@ export class Workers {
     if (!this.#events.needed()) return;
     // Replace it up to minThreads, or beyond while tasks wait for a worker.
     if (this.alive < this.#config.minThreads || this.#events.backlogged()) this.#spawn(slot);
+  }
+
+  /**
+   * The worker in `slot` is gone for certain: end its leases in both queues,
+   * which frees its scratch areas and takes back the waits it was parked in,
+   * without waiting for a stall timeout.
+   */
+  #endLeases(slot: number): void {
+    const leases = takeRecordedLeases(this.#shared.ctl, this.#shared.layout, slot);
+    if (leases.length === 0) return;
+    this.#kernels ??= [this.#shared.tasks, this.#shared.results].map((h) => Kernel.open(h.module, h.memory) as Kernel);
+    for (const [queue, index, generation] of leases) this.#kernels[queue].reclaimLease(index, generation);
   }
 }

@@ -117,6 +117,15 @@ export class Queue<T = Uint8Array> {
     this.#t.detach();
   }
 
+  /**
+   * @internal For a host that learns exactly when this thread dies (the
+   * pool): marks this thread's scratch lease as the host's to end, and names
+   * it; undefined without one. See Kernel.reclaimLease.
+   */
+  hostWatchedLease(): { index: number; generation: number } | undefined {
+    return this.#t.hostWatchedLease();
+  }
+
   // ---------------------------------------------------------------- push
 
   /**
@@ -129,6 +138,7 @@ export class Queue<T = Uint8Array> {
    */
   tryPush(value: T): boolean {
     const t = this.#t;
+    t.own();
     const encoded = this.#codec.encodeInto(value, t.scratchView);
     if (typeof encoded === 'number') {
       t.checkSize(encoded);
@@ -212,6 +222,7 @@ export class Queue<T = Uint8Array> {
     }
     let pushed = 0;
     while (pushed < encoded.length) {
+      t.own();
       let count = packRecords(this.#k, t.scratch, encoded, pushed);
       let r: number;
       if (count === 0) {

@@ -24,7 +24,14 @@ export type Attempt<T> = T | typeof NONE | typeof DRAINED;
 const leases = new FinalizationRegistry<{ kernel: Kernel; scratch: Scratch }>(({ kernel, scratch }) =>
   kernel.releaseScratch(scratch),
 );
-const NO_SCRATCH: Scratch = { index: -1, offset: 0, bytes: 0 };
+/**
+ * Uses of the scratch area between two signs of life (and, without an area,
+ * two tries to lease one). A Date.now() per this many messages costs nothing
+ * measurable; a thread that neither parks nor moves this many messages within
+ * stallTimeoutMs may have its area taken for dead, which it notices at its
+ * next use (Transfer.own) and leases again.
+ */
+const BEAT_OPS = 1024;
 
 export class Transfer {
   readonly kernel: Kernel;
@@ -32,6 +39,15 @@ export class Transfer {
   readonly stalls: StallWatch;
   readonly maxMessageBytes: number;
   readonly #u8: Uint8Array;
+  readonly #u32: Uint32Array;
+  readonly #owner: WeakRef<object>;
+  /** Uses of the scratch area left before the next sign of life (see BEAT_OPS). */
+  #beat = BEAT_OPS;
+  /** detach() was called: never lease again. */
+  #detached = false;
+  /** scratch.generationWord and scratch.generation, kept here for own()'s one load. */
+  #genWord = 0;
+  #gen = 0;
   scratch: Scratch;
   /** The scratch area as a view, for codecs that encode in place. */
   scratchView: Uint8Array;
@@ -44,19 +60,78 @@ export class Transfer {
     this.ops = kernel.ops;
     this.#u8 = kernel.u8;
     this.maxMessageBytes = kernel.maxMessageBytes;
+    this.#u32 = kernel.u32;
+    this.#owner = new WeakRef(owner);
     this.stalls = new StallWatch(kernel);
-    this.scratch = kernel.leaseScratch() ?? NO_SCRATCH;
-    if (this.scratch !== NO_SCRATCH) leases.register(owner, { kernel, scratch: this.scratch }, this);
-    this.scratchView = this.#u8.subarray(this.scratch.offset, this.scratch.offset + this.scratch.bytes);
+    this.scratch = kernel.noScratch;
+    this.scratchView = this.#u8.subarray(0, 0);
+    // Attaching is when a thread looks for holdings of dead threads: their
+    // areas (when every one is taken) and their waits (always) come back.
+    kernel.reclaimSilentLeases();
+    this.#lease();
+    kernel.reclaimUnlockedLeases()?.then((ended) => {
+      if (ended > 0) this.#beat = 0; // without an area, try again at the next use
+    }, () => {});
   }
 
   /** Returns the scratch area; later transfers take the two-phase path. */
   detach(): void {
-    if (this.scratch === NO_SCRATCH) return;
+    this.#detached = true;
+    this.#drop();
+  }
+
+  /**
+   * Before every use of the scratch area: one load says whether it is still
+   * this thread's, and a countdown brings, now and then, a sign of life (or,
+   * without an area, a try to lease one).
+   */
+  own(): void {
+    if (this.#u32[this.#genWord] !== this.#gen || --this.#beat < 0) this.#renew();
+  }
+
+  #renew(): void {
+    this.#beat = BEAT_OPS;
+    const scratch = this.scratch;
+    if (this.kernel.stillHeld(scratch)) {
+      if (scratch.index >= 0) return this.kernel.touch(scratch);
+      if (!this.#detached) this.#lease();
+      return;
+    }
+    // Our holding was ended by a thread that took us for dead (we showed no
+    // sign of life for stallTimeoutMs). Not a byte more goes into that area
+    // (quarantined now, another thread's later); lease a new one.
+    this.#drop();
+    this.#lease();
+  }
+
+  #lease(): void {
+    const scratch = this.kernel.leaseScratch();
+    if (scratch === undefined) return;
+    this.#use(scratch);
+    const owner = this.#owner.deref();
+    if (owner !== undefined) leases.register(owner, { kernel: this.kernel, scratch }, this);
+  }
+
+  #drop(): void {
+    const scratch = this.scratch;
+    if (scratch.index < 0) return;
     leases.unregister(this);
-    this.kernel.releaseScratch(this.scratch);
-    this.scratch = NO_SCRATCH;
-    this.scratchView = this.#u8.subarray(0, 0);
+    this.kernel.releaseScratch(scratch);
+    this.#use(this.kernel.noScratch);
+  }
+
+  #use(scratch: Scratch): void {
+    this.scratch = scratch;
+    this.scratchView = this.#u8.subarray(scratch.offset, scratch.offset + scratch.bytes);
+    this.#genWord = scratch.generationWord;
+    this.#gen = scratch.generation;
+  }
+
+  /** @internal For a host that watches this thread (the pool): marks the holding as its to end, and names it; undefined without one. */
+  hostWatchedLease(): { index: number; generation: number } | undefined {
+    const scratch = this.scratch;
+    if (!this.kernel.hostWatch(scratch)) return undefined;
+    return { index: scratch.index, generation: scratch.generation };
   }
 
   checkSize(len: number): void {
@@ -89,6 +164,7 @@ export class Transfer {
 
   /** Pushes bytes that live in private memory. Returns a kernel result. */
   pushBytes(bytes: Uint8Array): number {
+    this.own();
     if (bytes.length <= this.scratch.bytes) {
       this.#u8.set(bytes, this.scratch.offset);
       return this.ops.tryPush(this.scratch.offset, bytes.length);
@@ -112,6 +188,7 @@ export class Transfer {
   /** One pop attempt decoded with `codec`: a value, NONE (empty) or DRAINED. */
   popOnce<T>(codec: WireCodec<T>): Attempt<T> {
     if (this.#kept.length > 0) return codec.decode(this.#kept.shift()!);
+    this.own();
     const scratch = this.scratch;
     const r = this.ops.tryPop(scratch.offset, scratch.bytes);
     if (r >= 0) return codec.decodeAt(this.#u8, scratch.offset, r);
@@ -134,6 +211,7 @@ export class Transfer {
   /** One raw pop attempt into `target` at `offset`: the length, or -1 when empty. */
   popInto(target: Uint8Array, offset: number): number {
     const room = target.length - offset;
+    this.own();
     const scratch = this.scratch;
     for (;;) {
       if (this.#kept.length > 0) return this.#unkeepInto(target, offset, room);

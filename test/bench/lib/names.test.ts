@@ -21,7 +21,7 @@ function figuresTargetsRead() {
 }
 
 const produced = (quick: boolean) =>
-  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows(), ...pool.rows()].map((r) => `${r.scenario} / ${r.impl}`));
+  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows(), ...pool.rows(), ...pool.crashedRows()].map((r) => `${r.scenario} / ${r.impl}`));
 
 describe('bench names', () => {
   it('gives every implementation its own name', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { COMLINK_CALL, IMPL, POOL, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { COMLINK_CALL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -37,6 +37,8 @@ describe('bench targets', () => {
     [key(p50, IMPL.wasmqRaw)]: 1.2,
     [key(COMLINK_CALL, IMPL.comlinkMessage)]: 1e4,
     [key(COMLINK_CALL, IMPL.comlinkShared)]: 6e4,
+    [key(POOL_CRASHED.scenario, POOL_CRASHED.fresh)]: 3e5,
+    [key(POOL_CRASHED.scenario, POOL_CRASHED.crashed)]: 2.9e5,
     ...Object.fromEntries(['Chromium', 'Firefox'].flatMap((b) => [
       [key(browserScenario(b), IMPL.browserDrainAsync), 1.2e7],
       [key(browserScenario(b), IMPL.postMessageBatchTransfer), 4e6],
@@ -68,10 +70,18 @@ describe('bench targets', () => {
 
   it('says every target holds when the figures meet them', () => {
     const verdicts = evaluateTargets(lookup(passing), tight);
-    expect(verdicts).toHaveLength(27);
+    expect(verdicts).toHaveLength(28);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
     expect(verdicts[0].shown).toBe('30.0×');
+  });
+
+  it('holds a pool that replaced 100 crashed workers to 0.95 of a fresh pool\'s tiny-task rate', () => {
+    const slower = { ...passing, [key(POOL_CRASHED.scenario, POOL_CRASHED.crashed)]: 2.7e5 };
+    const verdict = find(evaluateTargets(lookup(slower), tight), '100 crashed workers');
+    expect(verdict.ratio).toBeCloseTo(0.9);
+    expect(verdict.verdict).toBe('does not hold');
+    expect(find(evaluateTargets(lookup(passing), tight), '100 crashed workers').verdict).toBe('holds');
   });
 
   it('compares the first 2^20 messages on fresh threads with the warm rate of the same calls', () => {
@@ -137,7 +147,7 @@ describe('bench targets', () => {
   it('holds wasmq/pool to each row of the pool table against Piscina, in the issue\'s words', () => {
     const pool = (figures: Record<string, number>, text: string) => find(evaluateTargets(lookup({ ...passing, ...figures }), tight), text);
     expect(pool({}, 'tiny tasks, 2 threads: >= 10x Piscina')).toEqual(expect.objectContaining({ ratio: 10, verdict: 'holds' }));
-    expect(pool({ [key(POOL.tiny, POOL_IMPL.wasmq)]: 2.4e5 }, 'tiny tasks').verdict).toBe('does not hold');
+    expect(pool({ [key(POOL.tiny, POOL_IMPL.wasmq)]: 2.4e5 }, 'tiny tasks, 2 threads').verdict).toBe('does not hold');
     expect(pool({}, '1 KiB JSON in -> transform -> 1 KiB out: >= 3x Piscina')).toEqual(expect.objectContaining({ ratio: 3, verdict: 'holds' }));
     expect(pool({ [key(POOL.json, POOL_IMPL.wasmq)]: 4.4e4 }, '1 KiB JSON').verdict).toBe('does not hold');
     expect(pool({}, '1 MiB Float64Array in and out: >= 1x Piscina with transferList')).toEqual(expect.objectContaining({ ratio: 1, verdict: 'holds' }));

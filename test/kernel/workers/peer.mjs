@@ -36,7 +36,7 @@ const dataStart = u32[L.OFF_DATA >> 2];
 const dataEnd = dataStart + capacity * slotBytes;
 const scratchBytes = u32[L.OFF_SCRATCH_BYTES >> 2];
 const cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
-const area = ops.leaseScratch();
+const area = ops.leaseScratch(Date.now() >>> 0, 1000);
 const scratch = u32[L.OFF_SCRATCH >> 2] + area * scratchBytes;
 const dataAt = (pos) => dataStart + (pos & (capacity - 1)) * slotBytes;
 const slotsFor = (len) => (len === 0 ? 1 : Math.ceil(len / slotBytes));

@@ -1,6 +1,8 @@
 // Task worker for the pool tests: the input { op, ... } picks a behaviour.
 import { existsSync, writeFileSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
 import { serve } from '../../../dist/pool/index.js';
+import { Kernel } from '../../../dist/kernel/kernel.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,6 +40,9 @@ serve(async (input) => {
       const hog = [];
       for (;;) hog.push(new Array(1e5).fill(hog.length));
     }
+    case 'census':
+      // What the lease records of the pool's two queues hold now (Kernel.leaseCensus).
+      return [workerData.tasks, workerData.results].map((h) => Kernel.open(h.module, h.memory).leaseCensus());
     case 'unserializable':
       return Symbol('not cloneable');
     default:
