@@ -5,6 +5,15 @@
 /**
  * Percentiles of recent task times, in milliseconds (nearest rank), over the
  * last 4096 settled tasks; NaN before any.
+ *
+ * @example
+ * ```ts
+ * import type { Pool, TimeSummary } from 'wasmq/pool';
+ *
+ * declare const pool: Pool;
+ * const run: TimeSummary = pool.stats.runTime;
+ * console.log(`run time p50 ${run.p50.toFixed(2)} ms, p99 ${run.p99.toFixed(2)} ms over ${run.samples} tasks`);
+ * ```
  */
 export interface TimeSummary {
   /** The median, in milliseconds. */
