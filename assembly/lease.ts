@@ -54,6 +54,14 @@ let leasedGen: u32 = 0;
   return kind == 0 ? OFF_CONSUMERS_WAITING : kind == 1 ? OFF_CONSUMERS_ASYNC : kind == 2 ? OFF_PRODUCERS_WAITING : OFF_PRODUCERS_ASYNC;
 }
 
+/** Subtracts from the global counts the waits an ended holding's last state word `s` held. */
+@inline function giveBackWaits(s: u64): void {
+  for (let k: u32 = 0; k < 4; k++) {
+    const n = (<u32>s >> (k * LEASE_WAIT_BITS)) & LEASE_WAIT_MAX;
+    if (n != 0) atomic.sub<i32>(countWord(k), <i32>n);
+  }
+}
+
 /** `now` (ms) in the units a quarantine's start is kept in. */
 @inline function timeUnits(now: u32): u32 {
   return (now >> LEASE_TIME_SHIFT) & LEASE_TIME_MASK;
@@ -116,10 +124,7 @@ export function endLease(i: u32, g: u32): i32 {
     s = seen;
   }
   // The counts were the holding's and are ours now: subtract exactly them.
-  for (let k: u32 = 0; k < 4; k++) {
-    const n = (<u32>s >> (k * LEASE_WAIT_BITS)) & LEASE_WAIT_MAX;
-    if (n != 0) atomic.sub<i32>(countWord(k), <i32>n);
-  }
+  giveBackWaits(s);
   return 1;
 }
 
@@ -145,10 +150,7 @@ export function revokeLease(i: u32, g: u32, now: u32, timeoutMs: u32): i32 {
     if (was == s) break;
     s = was;
   }
-  for (let k: u32 = 0; k < 4; k++) {
-    const n = (<u32>s >> (k * LEASE_WAIT_BITS)) & LEASE_WAIT_MAX;
-    if (n != 0) atomic.sub<i32>(countWord(k), <i32>n);
-  }
+  giveBackWaits(s);
   return 1;
 }
 

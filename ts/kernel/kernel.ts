@@ -9,7 +9,10 @@ import type { KernelExports } from './exports.js';
 import { planGeometry, writeHeader, type Sizes } from './geometry.js';
 import { instantiateKernel, kernelModule } from './module.js';
 import { newSpinBudget, type WaitRegistrar, type WakeWord } from '../wait.js';
-import { lifeLockName, lockHolder, lockScanner, newQueueId } from './liveness.js';
+import { lockHolder, newQueueId } from './liveness.js';
+import { census, lockName, reclaimSilent, reclaimUnlocked, recordIndex, type LeaseCensus } from './lease-scan.js';
+
+export type { LeaseCensus } from './lease-scan.js';
 
 // ---- Named results. Success is a non-negative value: 1 for a push, a length
 // for a pop, a position for a claim, a count for a batch. ----
@@ -79,28 +82,12 @@ export interface Scratch {
   unlock?: () => void;
 }
 
-/** What the lease records hold, for tests and diagnostics (Kernel.leaseCensus). */
-export interface LeaseCensus {
-  /** Areas leased now, and how many of those a Web Lock or a host watches. */
-  readonly held: number;
-  readonly locked: number;
-  readonly hosted: number;
-  /** Free areas not leasable yet: revoked for silence less than stallTimeoutMs ago. */
-  readonly quarantined: number;
-  /** The global waiter counts: [consumers, consumers' async waits, producers, producers' async waits]. */
-  readonly waits: readonly number[];
-  /** The part of each that held leases account for. */
-  readonly leasedWaits: readonly number[];
-}
-
 const wakeWord = (
   i32: Int32Array, seq: number, waiters: number, asyncWaits: number, progress: number, register: WaitRegistrar,
 ): WakeWord => ({
   i32, seq: seq >> 2, waiters: waiters >> 2, asyncWaits: asyncWaits >> 2, spin: newSpinBudget(), progress: progress >> 2, register,
 });
 
-const WAIT_COUNTS = [L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC];
-const LOW = 0xffffffffn;
 
 export class Kernel {
   /** The Wasm exports, for the hot paths (typed from assembly/ at build time). */
@@ -126,7 +113,6 @@ export class Kernel {
   readonly cellsIndex: number;
   /** No scratch area: its generation word is the magic word, which never changes, so stillHeld() is always true. */
   readonly noScratch: Scratch;
-  readonly #big: BigUint64Array;
   /** This instance's holding; its waits are registered through it. */
   #lease: Scratch;
 
@@ -148,11 +134,10 @@ export class Kernel {
     this.dataStart = u32[L.OFF_DATA >> 2];
     this.dataEnd = this.dataStart + this.capacity * this.slotBytes;
     this.cellsIndex = u32[L.OFF_CELLS >> 2] >> 2;
-    // A consumer sees producers at work as the claim position (tail) moving;
-    // a producer sees consumers at work as the take position (head) moving.
-    this.#big = new BigUint64Array(buffer, 0, Math.floor(buffer.byteLength / 8));
     this.noScratch = { index: -1, generation: L.MAGIC, offset: 0, bytes: 0, generationWord: L.OFF_MAGIC >> 2 };
     this.#lease = this.noScratch;
+    // A consumer sees producers at work as the claim position (tail) moving;
+    // a producer sees consumers at work as the take position (head) moving.
     this.notEmpty = wakeWord(i32, L.OFF_NOT_EMPTY_SEQ, L.OFF_CONSUMERS_WAITING, L.OFF_CONSUMERS_ASYNC, L.OFF_TAIL,
       this.#registrar(L.WAIT_CONSUMERS));
     this.notFull = wakeWord(i32, L.OFF_NOT_FULL_SEQ, L.OFF_PRODUCERS_WAITING, L.OFF_PRODUCERS_ASYNC, L.OFF_HEAD,
@@ -245,7 +230,7 @@ export class Kernel {
     const bytes = this.u32[L.OFF_SCRATCH_BYTES >> 2];
     const scratch: Scratch = {
       index, generation, offset: this.u32[L.OFF_SCRATCH >> 2] + index * bytes, bytes,
-      generationWord: this.#recordIndex(index) + 1, // the high half of the state word
+      generationWord: recordIndex(index) + 1, // the high half of the state word
     };
     this.#lease = scratch;
     const locks = lockHolder();
@@ -258,7 +243,7 @@ export class Kernel {
       // takes a holding whose lock is not held yet for a dead one; until then
       // LEASE_SEEN speaks for it. If the holding ended meanwhile, let go.
       locks
-        .request(this.#lockName(index, generation), () => (this.ops.markLease(index, generation, L.LEASE_LOCKED) === 1 ? held : undefined))
+        .request(lockName(this, index, generation), () => (this.ops.markLease(index, generation, L.LEASE_LOCKED) === 1 ? held : undefined))
         .catch(() => {});
     }
     return scratch;
@@ -294,84 +279,20 @@ export class Kernel {
 
   /**
    * Ends every holding that only LEASE_SEEN speaks for and that has shown no
-   * sign of life for stallTimeoutMs (never with a stallTimeoutMs of 2^30 ms or
-   * more): its waits come back at once, its area after another stallTimeoutMs
-   * of quarantine (assembly/lease.ts). Returns how many it ended.
+   * sign of life for stallTimeoutMs (see lease-scan.ts). Returns how many it ended.
    */
   reclaimSilentLeases(): number {
-    const timeout = this.stallTimeoutMs;
-    if (timeout >= 2 ** 30) return 0;
-    const now = Date.now() >>> 0;
-    let ended = 0;
-    for (let i = 0, n = this.#areas(); i < n; i++) {
-      const s = Atomics.load(this.#big, this.#recordIndex(i) >> 1);
-      const low = Number(s & LOW);
-      if (!(low & L.LEASE_HELD) || low & (L.LEASE_LOCKED | L.LEASE_HOSTED)) continue;
-      const seen = Atomics.load(this.u32, this.#recordIndex(i) + (L.LEASE_SEEN >> 2));
-      if (((now - seen) | 0) < timeout) continue;
-      ended += this.ops.revokeLease(i, Number(s >> 32n), now, timeout);
-    }
-    return ended;
+    return reclaimSilent(this);
   }
 
-  /**
-   * Where this thread can query Web Locks: ends every LEASE_LOCKED holding
-   * whose life lock nobody holds (its holder is dead). Resolves with how many
-   * it ended; undefined without Web Locks.
-   */
+  /** Where this thread can query Web Locks, ends every holding whose life lock nobody holds (see lease-scan.ts). */
   reclaimUnlockedLeases(): Promise<number> | undefined {
-    const locks = lockScanner();
-    if (!locks) return undefined;
-    // Read before the query: a holding marked LOCKED had its lock held then,
-    // and its holder keeps it until it ends the holding or dies.
-    const candidates: [number, number][] = [];
-    for (let i = 0, n = this.#areas(); i < n; i++) {
-      const s = Atomics.load(this.#big, this.#recordIndex(i) >> 1);
-      const low = Number(s & LOW);
-      if (low & L.LEASE_HELD && low & L.LEASE_LOCKED) candidates.push([i, Number(s >> 32n)]);
-    }
-    if (candidates.length === 0) return Promise.resolve(0);
-    return locks.query().then((snapshot) => {
-      const held = new Set((snapshot.held ?? []).map((lock) => lock.name));
-      let ended = 0;
-      for (const [i, generation] of candidates) {
-        if (!held.has(this.#lockName(i, generation))) ended += this.ops.endLease(i, generation);
-      }
-      return ended;
-    });
+    return reclaimUnlocked(this);
   }
 
-  /** What the lease records and waiter counts hold now, for tests and diagnostics (not a snapshot: each word is read once). */
+  /** What the lease records and waiter counts hold now, for tests and diagnostics (see lease-scan.ts). */
   leaseCensus(): LeaseCensus {
-    let held = 0, locked = 0, hosted = 0, quarantined = 0;
-    const leasedWaits = [0, 0, 0, 0];
-    for (let i = 0, n = this.#areas(); i < n; i++) {
-      const low = Number(Atomics.load(this.#big, this.#recordIndex(i) >> 1) & LOW);
-      if (!(low & L.LEASE_HELD)) {
-        if (low & L.LEASE_QUARANTINED) quarantined++;
-        continue;
-      }
-      held++;
-      if (low & L.LEASE_LOCKED) locked++;
-      if (low & L.LEASE_HOSTED) hosted++;
-      for (let k = 0; k < 4; k++) leasedWaits[k] += (low >>> (k * L.LEASE_WAIT_BITS)) & L.LEASE_WAIT_MAX;
-    }
-    const waits = WAIT_COUNTS.map((off) => Atomics.load(new Int32Array(this.u32.buffer), off >> 2));
-    return { held, locked, hosted, quarantined, waits, leasedWaits };
-  }
-
-  #areas(): number {
-    return this.u32[L.OFF_SCRATCH_COUNT >> 2];
-  }
-
-  /** The u32 index of lease record i's state word (8-byte aligned). */
-  #recordIndex(i: number): number {
-    return (L.OFF_LEASE_RECORDS + i * L.LEASE_RECORD_BYTES + L.LEASE_STATE) >> 2;
-  }
-
-  #lockName(index: number, generation: number): string {
-    const q = L.OFF_QUEUE_ID >> 2;
-    return lifeLockName(this.u32[q], this.u32[q + 1], index, generation);
+    return census(this);
   }
 
   // ---------------------------------------------------------------- the data ring
