@@ -257,7 +257,7 @@ export class Pool<I = unknown, O = unknown> {
   /** Whether more tasks wait than the workers there are will take soon. */
   #backlogged(): boolean {
     const waiting = this.#submit.waiting();
-    return waiting > 0 && waiting > this.#workers.readyLanes();
+    return waiting > 0 && !this.#workers.readyLanes(waiting);
   }
 
   // ------------------------------------------------------------ results

@@ -102,21 +102,23 @@ export class Workers {
   }
 
   /**
-   * Lanes that will take a task soon without another worker: lanes waiting
-   * on the task queue, and every lane of a worker still starting.
+   * Whether at least `n` lanes will take a task soon without another worker:
+   * lanes waiting on the task queue, and every lane of a worker still
+   * starting. Stops counting at `n`, so a pool with idle lanes answers after a
+   * few loads however many lanes it has.
    */
-  readyLanes(): number {
+  readyLanes(n: number): boolean {
     const { ctl, layout } = this.#shared;
-    let n = 0;
-    for (let slot = 0; slot < layout.slots; slot++) {
+    let ready = 0;
+    for (let slot = 0; slot < layout.slots && ready < n; slot++) {
       const state = Atomics.load(ctl, stateIndex(slot));
-      if (state === STARTING) n += layout.lanes;
+      if (state === STARTING) ready += layout.lanes;
       if (state !== SERVING) continue;
-      for (let lane = slot * layout.lanes; lane < (slot + 1) * layout.lanes; lane++) {
-        if (Atomics.load(ctl, currentIndex(layout, lane)) < 0) n++; // POPPING: waiting for a task
+      for (let lane = slot * layout.lanes; lane < (slot + 1) * layout.lanes && ready < n; lane++) {
+        if (Atomics.load(ctl, currentIndex(layout, lane)) < 0) ready++; // POPPING: waiting for a task
       }
     }
-    return n;
+    return ready >= n;
   }
 
   /** Starts one more worker if fewer than maxThreads run. */
