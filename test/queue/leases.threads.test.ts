@@ -4,12 +4,40 @@
 // killed (terminate, process.exit, an uncaught throw); the lease records and
 // waiter counts are read through Kernel.leaseCensus.
 import { describe, expect, it } from 'vitest';
+import { Worker as NodeWorker } from 'node:worker_threads';
 import { createQueue, type Queue } from '../../dist/index.js';
 import { Kernel } from '../../dist/kernel/kernel.js';
-import { lockScanner } from '../../dist/kernel/liveness.js';
+import { lockHolder, lockScanner } from '../../dist/kernel/liveness.js';
 import { startThread, type TestThread } from '../thread.js';
 import { until, workerUrl } from '../helpers.js';
 import { checkMessage } from './workers/messages.mjs';
+
+/**
+ * Whether a Web Lock another thread holds shows in this thread's
+ * navigator.locks.query(): the capability the lock path needs (a scanner
+ * must see a live holder's lock). Deno's and browsers' do; Node 24's and
+ * 26's navigator.locks are per thread (a worker's held lock is absent from
+ * the main thread's query), so there the path cannot work, and the library
+ * never takes life locks in such Node-style threads unless forced.
+ */
+async function locksReachAcrossThreads(): Promise<boolean> {
+  const name = `wasmq-test-probe-${Math.random()}`;
+  const w = new NodeWorker(
+    `const { parentPort } = require('node:worker_threads');
+     navigator.locks.request(${JSON.stringify(name)}, () => { parentPort.postMessage('held'); return new Promise(() => {}); });`,
+    { eval: true },
+  );
+  try {
+    await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const snapshot = await (globalThis as unknown as { navigator: { locks: LockManager } }).navigator.locks.query();
+    return (snapshot.held ?? []).some((lock) => lock.name === name);
+  } finally {
+    await w.terminate();
+  }
+}
 
 const MODES = ['idle', 'pop', 'popAsync', 'push', 'pushAsync'] as const;
 type Mode = (typeof MODES)[number];
@@ -140,6 +168,11 @@ describe('a dead thread leaves nothing behind', () => {
     if (!lockScanner()) {
       // Node 20: no navigator.locks, so nothing may use them (the fallback above is the path here).
       expect((globalThis as { navigator?: { locks?: unknown } }).navigator?.locks).toBeUndefined();
+      return;
+    }
+    if (!(await locksReachAcrossThreads())) {
+      // Per-thread locks (Node 24, 26): holders must not take them, or a scanner would end live holdings.
+      expect(lockHolder()).toBeUndefined();
       return;
     }
     const modes: Mode[] = Array.from({ length: 20 }, (_, i) => MODES[i % MODES.length]);
