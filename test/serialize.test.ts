@@ -288,3 +288,23 @@ describe('dataCloneError where there is no DOMException', () => {
     }
   });
 });
+
+describe('deserialize from shared memory', () => {
+  test('decodes a view of shared memory as it decodes a private copy, small and large, and the result keeps nothing of the memory', () => {
+    const memory = new Uint8Array(new SharedArrayBuffer(1 << 20));
+    const values = [
+      { s: 'text ✓', n: [1, 2.5, -3], nested: { bytes: new Uint8Array([1, 2, 3]) } },
+      { ['__proto__']: 'own key', list: ['a', 'b'] },
+      { big: 'x'.repeat(100_000), bytes: new Uint8Array(70_000).fill(7) }, // over the copy-out size
+    ];
+    for (const value of values) {
+      const bytes = serialize(value).slice();
+      memory.set(bytes, 1000);
+      const view = memory.subarray(1000, 1000 + bytes.length);
+      const decoded = deserialize(view) as Record<string, unknown>;
+      expect(decoded).toEqual(deserialize(bytes));
+      memory.fill(0, 1000, 1000 + bytes.length); // the memory is reused for the next message
+      expect(decoded).toEqual(deserialize(bytes));
+    }
+  });
+});

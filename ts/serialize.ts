@@ -172,12 +172,32 @@ export function serialize(value: unknown): Uint8Array {
 /** Decodes bytes made by serialize, in any thread. */
 export function deserialize(bytes: Uint8Array): unknown {
   if (bytes[0] === PROTO_KEYED && bytes.length > 1) return deserializeProtoKeyed(bytes);
+  const own = bytes.length <= COPY_OUT_BYTES && isShared(bytes) && !decodingCopy;
+  if (own) {
+    // msgpackr's native string extraction takes about 4x as long on a view of
+    // shared memory as on a private buffer (14 µs against 3.8 µs for a 1 KiB
+    // record here), far more than this copy. copyBuffers: the result keeps
+    // nothing of the buffer, so it can be reused.
+    if (copyBuffer.length < bytes.length) copyBuffer = new Uint8Array(Math.max(bytes.length, 2 * copyBuffer.length));
+    copyBuffer.set(bytes);
+    bytes = copyBuffer.subarray(0, bytes.length);
+    decodingCopy = true;
+  }
   try {
     return packr.unpack(bytes);
   } catch (cause) {
     throw asDecodeError(cause);
+  } finally {
+    if (own) decodingCopy = false;
   }
 }
+
+/** Views of shared memory up to this size are decoded from a private copy (see deserialize). */
+const COPY_OUT_BYTES = 64 * 1024;
+let copyBuffer = new Uint8Array(1024);
+/** copyBuffer is being decoded from (a nested deserialize copies into nothing). */
+let decodingCopy = false;
+const isShared = (bytes: Uint8Array) => typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer;
 
 /**
  * msgpackr decodes an own "__proto__" key as "__proto_" (its guard against

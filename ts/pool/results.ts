@@ -4,9 +4,6 @@ import { sharedViews } from '../codecs.js';
 import { QueueClosedError } from '../errors.js';
 import type { Queue } from '../queue/queue.js';
 
-/** Results up to this size are copied out of shared memory before they are decoded (see #onResultAt). */
-const COPY_OUT_BYTES = 64 * 1024;
-
 /** @internal */
 export class Results {
   readonly #queue: Queue<Uint8Array>;
@@ -52,19 +49,8 @@ export class Results {
     }
   }
 
-  /**
-   * A small result is copied out before it is decoded: msgpackr's native
-   * string extraction takes about 4x as long on a view of the queue's shared
-   * memory as on a private buffer (14 µs against 3.8 µs for a 1 KiB record
-   * here), far more than the copy. A large one is decoded where it lies,
-   * which saves copying it twice.
-   */
-  readonly #onResultAt = (bytes: Uint8Array, offset: number, length: number): void => {
-    if (length > COPY_OUT_BYTES) return this.#onResult(bytes.subarray(offset, offset + length));
-    const buffer = this.#buffer;
-    buffer.set(bytes.subarray(offset, offset + length));
-    this.#onResult(buffer.subarray(0, length));
-  };
+  readonly #onResultAt = (bytes: Uint8Array, offset: number, length: number): void =>
+    this.#onResult(bytes.subarray(offset, offset + length));
 
   /** Takes results until nothing is pending, parking with waitAsync between them. */
   async #receive(): Promise<void> {
