@@ -70,3 +70,24 @@ export function checkWrapped(start: { tail: number; head: number }, end: { tail:
     expect(end.tail, `positions crossed 2^32 (started at ${start.tail})`).toBeLessThan(start.tail);
   }
 }
+
+/**
+ * Whether worker.terminate() stops a thread that is busy in JavaScript. Deno
+ * 2.9's does not: the thread keeps running (and 'exit' fires at once), which
+ * denoland/deno#35657 (open) fixes. The probe's thread spins for 500 ms at most.
+ */
+export async function terminateStopsBusyThreads(): Promise<boolean> {
+  const { Worker: NodeWorker } = await import('node:worker_threads');
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const w = new NodeWorker(
+    `const { parentPort, workerData } = require('node:worker_threads'); const c = new Int32Array(workerData);
+     parentPort.postMessage(0); const end = Date.now() + 500; while (Date.now() < end) Atomics.add(c, 0, 1);`,
+    { eval: true, workerData: counter.buffer },
+  );
+  await new Promise((r) => w.once('message', r));
+  await new Promise((r) => setTimeout(r, 5));
+  await w.terminate();
+  const before = Atomics.load(counter, 0);
+  await new Promise((r) => setTimeout(r, 50));
+  return Atomics.load(counter, 0) === before;
+}

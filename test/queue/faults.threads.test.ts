@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { createQueue } from '../../dist/index.js';
-import { until, workerUrl } from '../helpers.js';
+import { terminateStopsBusyThreads, until, workerUrl } from '../helpers.js';
 import { FROM_END, consumerLog, fromEnd } from './workers/fault-log.mjs';
 
 const KILLS = Number(process.env.WASMQ_FAULT_KILLS ?? 300);
@@ -40,26 +40,6 @@ function seeded(seed: number): () => number {
   };
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Whether worker.terminate() stops a thread that is busy in JavaScript. Deno
- * 2.9's does not: the thread keeps running (and 'exit' fires at once), which
- * denoland/deno#35657 (open) fixes. The probe's thread spins for 500 ms at most.
- */
-async function terminateStopsBusyThreads(): Promise<boolean> {
-  const counter = new Int32Array(new SharedArrayBuffer(8));
-  const w = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads'); const c = new Int32Array(workerData);
-     parentPort.postMessage(0); const end = Date.now() + 500; while (Date.now() < end) Atomics.add(c, 0, 1);`,
-    { eval: true, workerData: counter.buffer },
-  );
-  await new Promise((r) => w.once('message', r));
-  await sleep(5);
-  await w.terminate();
-  const before = Atomics.load(counter, 0);
-  await sleep(50);
-  return Atomics.load(counter, 0) === before;
-}
 
 interface Live {
   worker: Worker;

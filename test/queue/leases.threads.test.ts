@@ -9,7 +9,7 @@ import { createQueue, type Queue } from '../../dist/index.js';
 import { Kernel } from '../../dist/kernel/kernel.js';
 import { lockHolder, lockScanner } from '../../dist/kernel/liveness.js';
 import { startThread, type TestThread } from '../thread.js';
-import { until, workerUrl } from '../helpers.js';
+import { terminateStopsBusyThreads, until, workerUrl } from '../helpers.js';
 import { checkMessage } from './workers/messages.mjs';
 
 /**
@@ -48,28 +48,6 @@ const HOW: Record<Mode, readonly ('terminate' | 'exit' | 'throw')[]> = {
 };
 const VICTIMS = 64;
 const STALL_MS = 300;
-
-/**
- * Whether worker.terminate() stops a thread that is busy in JavaScript (as in
- * faults.threads.test.ts). Deno 2.9's does not (denoland/deno#35657): a thread
- * in a blocking park wakes at its next tick and goes on, alive, so there it
- * is no victim; victims park asynchronously instead.
- */
-async function terminateStopsBusyThreads(): Promise<boolean> {
-  const { Worker } = await import('node:worker_threads');
-  const counter = new Int32Array(new SharedArrayBuffer(8));
-  const w = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads'); const c = new Int32Array(workerData);
-     parentPort.postMessage(0); const end = Date.now() + 500; while (Date.now() < end) Atomics.add(c, 0, 1);`,
-    { eval: true, workerData: counter.buffer },
-  );
-  await new Promise((r) => w.once('message', r));
-  await new Promise((r) => setTimeout(r, 5));
-  await w.terminate();
-  const before = Atomics.load(counter, 0);
-  await new Promise((r) => setTimeout(r, 50));
-  return Atomics.load(counter, 0) === before;
-}
 
 const kernelOf = (q: Queue) => Kernel.open(q.handle.module, q.handle.memory) as Kernel;
 
@@ -117,6 +95,8 @@ describe('a dead thread leaves nothing behind', () => {
     // Node 20 has no Web Locks; where an engine has them, force the fallback this test is about.
     (globalThis as { __wasmqForceNoWebLocks?: boolean }).__wasmqForceNoWebLocks = true;
     try {
+      // Where terminate() leaves a busy thread running (Deno 2.9), one in a blocking park wakes at
+      // its next tick and goes on, alive, so it is no victim there: victims park asynchronously instead.
       const blocking = await terminateStopsBusyThreads();
       const victimModes = Array.from({ length: VICTIMS }, (_, i) => {
         const mode = MODES[i % MODES.length];
