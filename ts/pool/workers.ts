@@ -6,7 +6,7 @@ import type { QueueHandle } from '../queue/handle.js';
 import { WorkerStartError } from '../errors.js';
 import { Kernel } from '../kernel/kernel.js';
 import {
-  EMPTY, RETIRED, SERVING, STARTING, currentIndex, leaseIndex, stateIndex, takeRecordedLeases, type ControlLayout,
+  EMPTY, SERVING, STARTING, currentIndex, leaseIndex, stateIndex, takeRecordedLeases, type ControlLayout,
 } from './control.js';
 import { INIT_KIND, type WorkerInit } from './init.js';
 import type { PoolConfig } from './options.js';
@@ -32,9 +32,11 @@ export interface WorkerEvents {
    * The worker in `slot` is gone; the CURRENT words of its lanes still say
    * what it was doing. Settle what it leaves behind (and clear those words)
    * before it is replaced. `abortedTask` is the task it was stopped to abort
-   * (already rejected; 0: none). `retired`: it left on its own, idle.
+   * (already rejected; 0: none). A worker that retired (idle) leaves no task
+   * behind and is replaced, like any other, only below minThreads or while
+   * tasks wait.
    */
-  gone(slot: number, abortedTask: number, reason: string, cause: unknown, retired: boolean): void;
+  gone(slot: number, abortedTask: number, reason: string, cause: unknown): void;
   /** Workers cannot start: fail everything accepted, and every later run(). */
   broken(error: WorkerStartError): void;
   /** Whether tasks wait that the workers there are would not take soon (so another worker would help). */
@@ -237,8 +239,7 @@ export class Workers {
     this.#goneMs += performance.now() - record.since;
     const { ctl } = this.#shared;
     const state = Atomics.load(ctl, stateIndex(slot));
-    const retired = state === RETIRED && !record.stopping;
-    this.#events.gone(slot, record.abortedTask, reason, cause, retired);
+    this.#events.gone(slot, record.abortedTask, reason, cause);
     Atomics.store(ctl, stateIndex(slot), EMPTY);
     if (record.stopping && record.abortedTask === 0) return; // stopped by close()
     if (state !== STARTING) {
