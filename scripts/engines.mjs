@@ -34,7 +34,7 @@ export const ENGINE_TESTS = [
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
   'test/wait.test.ts',
-  'test/serialize.lane.test.ts',
+  'test/clone-rule.test.ts',
   'test/pool',
   'test/channel',
 ];

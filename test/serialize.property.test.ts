@@ -14,15 +14,22 @@
 // WASMQ_FUZZ_SEED=<seed> WASMQ_FUZZ_PATH=<path>. WASMQ_FUZZ_RUNS sets the runs.
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { deserialize, needsPlatformClone, serialize } from '../ts/serialize.js';
+import { needsPlatformClone } from '../ts/clone-rule.js';
+import { Serializer, deserialize, serialize } from '../ts/serialize.js';
 import {
   RESULT_ERROR, RESULT_OK, TASK_HEADER_BYTES, decodeResult, decodeTaskInput, encodeResult, encodeTaskInput, writeTaskId,
 } from '../ts/pool/task-codec.js';
+import { SharedStructures } from '../ts/structures.js';
 import { build, graphs } from './structured-values.js';
 import { fuzzParameters } from './fuzz.js';
 import { errorName, expectSameClone, outcomeOf, poolApproximation, poolRejects, type Outcome } from './clone-oracle.js';
 
 const fuzz: fc.Parameters<unknown> = fuzzParameters(1000);
+
+/** The two ends of a pool: the main thread's serializer and a worker's, over one table of shapes. */
+const table = new SharedStructures();
+const mainSide = new Serializer(table);
+const workerSide = new Serializer(new SharedStructures(table.buffer));
 
 /** The oracle: what structuredClone does with the value. */
 const oracle = (value: unknown): Outcome => outcomeOf(() => structuredClone(value));
@@ -31,7 +38,7 @@ const oracle = (value: unknown): Outcome => outcomeOf(() => structuredClone(valu
  * V8's structuredClone cannot read back an Error that is part of a cycle
  * ("Unable to deserialize cloned data", a plain Error): there the oracle
  * has no answer, and the case is discarded (the pool's behaviour for it is
- * pinned in serialize.lane.test.ts).
+ * pinned in clone-rule.test.ts).
  */
 function oracleAnswers(expected: Outcome): boolean {
   return expected.ok || errorName(expected.error) === 'DataCloneError';
@@ -101,11 +108,11 @@ describe('property: the pool delivers structuredClone with the documented approx
         const expected = oracle(value);
         fc.pre(oracleAnswers(expected));
         const pool = outcomeOf(() => {
-          const input = encodeTaskInput(value);
+          const input = encodeTaskInput(mainSide, value);
           const message = new Uint8Array(TASK_HEADER_BYTES + input.length);
           message.set(input, TASK_HEADER_BYTES);
           writeTaskId(message, id, false);
-          return decodeTaskInput(message);
+          return decodeTaskInput(workerSide, message);
         });
         seen[pool.ok ? 'delivered' : 'rejected']++;
         expectPoolContract(value, expected, pool);
@@ -123,7 +130,7 @@ describe('property: the pool delivers structuredClone with the documented approx
         const expected = oracle(value);
         fc.pre(oracleAnswers(expected));
         const pool = outcomeOf(() => {
-          const [gotId, status, result] = decodeResult(encodeResult(id, RESULT_OK, value).slice());
+          const [gotId, status, result] = decodeResult(mainSide, encodeResult(workerSide, id, RESULT_OK, value).slice());
           expect(gotId).toBe(id);
           if (status === RESULT_ERROR) throw result; // what the pool rejects run() with
           expect(status).toBe(RESULT_OK);

@@ -2,10 +2,11 @@
 // what it packs comes back equal; what structured clone rejects it rejects
 // with a DataCloneError; toJSON, BigInts of any size and own "__proto__"
 // keys behave as structured clone does. The lane rule and the pool's
-// approximations: serialize.lane.test.ts; random values: serialize.property.test.ts.
+// approximations: clone-rule.test.ts; random values: serialize.property.test.ts.
 import { describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
-import { dataCloneError, deserialize, needsPlatformClone, serialize } from '../ts/serialize.js';
+import { needsPlatformClone } from '../ts/clone-rule.js';
+import { dataCloneError, deserialize, serialize } from '../ts/serialize.js';
 import { expectSameClone } from './clone-oracle.js';
 import { thrownBy } from './helpers.js';
 

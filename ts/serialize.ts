@@ -50,6 +50,7 @@
 // pays three property checks per object and no walk. needsPlatformClone is the
 // channel's walk. Measurements: docs/DESIGN.md, "Serializer".
 import { Packr } from 'msgpackr';
+import type { SharedStructures, Structure } from './structures.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 const objectTag = Object.prototype.toString;
@@ -125,7 +126,7 @@ function rejectUnlessOrdinary(object: object): void {
 }
 
 /** An arguments object (sloppy or strict: both have an own `callee`): structured clone rejects it. */
-function isArguments(object: object): boolean {
+export function isArguments(object: object): boolean {
   return 'callee' in object && objectTag.call(object) === '[object Arguments]';
 }
 
@@ -134,8 +135,8 @@ function rejectFunction(fn: unknown): never {
   throw dataCloneError(`a function${name} could not be cloned`);
 }
 
-/** The configuration both ends use. */
-const packr = new Packr({
+/** The configuration every serializer uses (both ends of a queue must agree on it). */
+const OPTIONS = {
   // Cycles, shared references, Map, Set, Date, RegExp, typed arrays, ArrayBuffer, Error.
   structuredClone: true,
   // Structured clone never calls toJSON; msgpackr does unless told not to.
@@ -146,50 +147,138 @@ const packr = new Packr({
   useBigIntExtension: true,
   writeFunction: rejectFunction as () => never,
   useRecords: checkObject,
-});
+} as const;
 
 /** The first byte of a message that needs its own "__proto__" keys restored (msgpack never uses 0xc1). */
 const PROTO_KEYED = 0xc1;
 
-/**
- * Encodes a structured-clone-family value. Throws a DataCloneError (and
- * produces nothing) for what structured clone rejects and for the platform
- * objects listed in the header. Errors thrown by the value itself (a getter)
- * pass through. The result may live in msgpackr's reused buffer: valid until
- * the next serialize on this thread.
- */
-export function serialize(value: unknown): Uint8Array {
-  sawProtoKey = false;
-  let bytes: Uint8Array;
-  try {
-    bytes = packr.pack(value);
-  } catch (cause) {
-    throw asCloneError(cause);
+/** Values ⇄ bytes, with one msgpackr instance. @internal */
+export class Serializer {
+  readonly #packr: Packr;
+
+  /**
+   * Without `structures`, bytes are self-contained: each message defines the
+   * object shapes it uses, and any thread's decoder reads it. With them
+   * (a pool's), shapes are shared through the table and written as one-byte
+   * ids: only serializers over the same table read the bytes.
+   */
+  constructor(structures?: SharedStructures) {
+    this.#packr = new Packr(
+      structures === undefined
+        ? OPTIONS
+        : {
+            ...OPTIONS,
+            getStructures: () => structures.load(),
+            // msgpackr calls it with (list, isCompatible); its typings name only the list.
+            saveStructures: (list: object[], isCompatible?: (existing: Structure[]) => boolean) =>
+              structures.save(list as Structure[], isCompatible!),
+            // A full table takes no more shapes: they are written inline, per message.
+            shouldShareStructure: () => !structures.full,
+          },
+    );
   }
-  return sawProtoKey ? serializeProtoKeyed(value) : bytes;
+
+  /**
+   * Encodes a structured-clone-family value. Throws a DataCloneError (and
+   * produces nothing) for what structured clone rejects and for the platform
+   * objects listed in the header. Errors thrown by the value itself (a getter)
+   * pass through. The result may live in msgpackr's reused buffer: valid until
+   * the next serialize on this thread.
+   */
+  serialize(value: unknown): Uint8Array {
+    sawProtoKey = false;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.#packr.pack(value);
+    } catch (cause) {
+      throw asCloneError(cause);
+    }
+    return sawProtoKey ? this.#serializeProtoKeyed(value) : bytes;
+  }
+
+  /** Decodes bytes made by serialize (of a serializer over the same table, if any), in any thread. */
+  deserialize(bytes: Uint8Array): unknown {
+    if (bytes[0] === PROTO_KEYED && bytes.length > 1) return this.#deserializeProtoKeyed(bytes);
+    const own = bytes.length <= COPY_OUT_BYTES && isShared(bytes) && !decodingCopy;
+    if (own) {
+      // msgpackr's native string extraction takes about 4x as long on a view of
+      // shared memory as on a private buffer (14 µs against 3.8 µs for a 1 KiB
+      // record here), far more than this copy. copyBuffers: the result keeps
+      // nothing of the buffer, so it can be reused.
+      if (copyBuffer.length < bytes.length) copyBuffer = new Uint8Array(Math.max(bytes.length, 2 * copyBuffer.length));
+      copyBuffer.set(bytes);
+      bytes = copyBuffer.subarray(0, bytes.length);
+      decodingCopy = true;
+    }
+    try {
+      return this.#packr.unpack(bytes);
+    } catch (cause) {
+      throw asDecodeError(cause);
+    } finally {
+      if (own) decodingCopy = false;
+    }
+  }
+
+  /**
+   * msgpackr decodes an own "__proto__" key as "__proto_" (its guard against
+   * prototype pollution), so such a value is packed as [value, fixups] behind
+   * the PROTO_KEYED byte: each fixup holds one such object (a reference, so it
+   * decodes to the same object) and its own keys and values in order, and the
+   * decoder rewrites that object's properties from it. Only values that hold
+   * such a key pay for the second pack.
+   */
+  #serializeProtoKeyed(value: unknown): Uint8Array {
+    protoFixups = [];
+    let body: Uint8Array;
+    try {
+      body = this.#packr.pack([value, protoFixups]);
+    } catch (cause) {
+      throw asCloneError(cause);
+    } finally {
+      protoFixups = undefined;
+    }
+    const bytes = new Uint8Array(body.length + 1);
+    bytes[0] = PROTO_KEYED;
+    bytes.set(body, 1);
+    return bytes;
+  }
+
+  #deserializeProtoKeyed(bytes: Uint8Array): unknown {
+    let decoded: unknown;
+    try {
+      decoded = this.#packr.unpack(bytes.subarray(1));
+    } catch (cause) {
+      throw asDecodeError(cause);
+    }
+    if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[1])) {
+      throw new TypeError('a message marked as holding "__proto__" keys (first byte 0xc1) is not [value, fixups]: corrupt bytes');
+    }
+    const [value, fixups] = decoded as [unknown, unknown[][]];
+    for (const entry of fixups) {
+      const object = entry[0] as Record<string, unknown>;
+      for (const key of Object.keys(object)) delete object[key];
+      for (let i = 1; i < entry.length; i += 2) {
+        // defineProperty: assigning to "__proto__" would set the prototype instead.
+        Object.defineProperty(object, entry[i] as string, {
+          value: entry[i + 1], writable: true, enumerable: true, configurable: true,
+        });
+      }
+    }
+    return value;
+  }
+}
+
+/** Self-contained bytes (SharedChannel's): any thread's decoder reads them. */
+const selfContained = new Serializer();
+
+/** Encodes into self-contained bytes: see {@link Serializer.serialize}. */
+export function serialize(value: unknown): Uint8Array {
+  return selfContained.serialize(value);
 }
 
 /** Decodes bytes made by serialize, in any thread. */
 export function deserialize(bytes: Uint8Array): unknown {
-  if (bytes[0] === PROTO_KEYED && bytes.length > 1) return deserializeProtoKeyed(bytes);
-  const own = bytes.length <= COPY_OUT_BYTES && isShared(bytes) && !decodingCopy;
-  if (own) {
-    // msgpackr's native string extraction takes about 4x as long on a view of
-    // shared memory as on a private buffer (14 µs against 3.8 µs for a 1 KiB
-    // record here), far more than this copy. copyBuffers: the result keeps
-    // nothing of the buffer, so it can be reused.
-    if (copyBuffer.length < bytes.length) copyBuffer = new Uint8Array(Math.max(bytes.length, 2 * copyBuffer.length));
-    copyBuffer.set(bytes);
-    bytes = copyBuffer.subarray(0, bytes.length);
-    decodingCopy = true;
-  }
-  try {
-    return packr.unpack(bytes);
-  } catch (cause) {
-    throw asDecodeError(cause);
-  } finally {
-    if (own) decodingCopy = false;
-  }
+  return selfContained.deserialize(bytes);
 }
 
 /** Views of shared memory up to this size are decoded from a private copy (see deserialize). */
@@ -199,58 +288,10 @@ let copyBuffer = new Uint8Array(1024);
 let decodingCopy = false;
 const isShared = (bytes: Uint8Array) => typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer;
 
-/**
- * msgpackr decodes an own "__proto__" key as "__proto_" (its guard against
- * prototype pollution), so such a value is packed as [value, fixups] behind
- * the PROTO_KEYED byte: each fixup holds one such object (a reference, so it
- * decodes to the same object) and its own keys and values in order, and the
- * decoder rewrites that object's properties from it. Only values that hold
- * such a key pay for the second pack.
- */
-function serializeProtoKeyed(value: unknown): Uint8Array {
-  protoFixups = [];
-  let body: Uint8Array;
-  try {
-    body = packr.pack([value, protoFixups]);
-  } catch (cause) {
-    throw asCloneError(cause);
-  } finally {
-    protoFixups = undefined;
-  }
-  const bytes = new Uint8Array(body.length + 1);
-  bytes[0] = PROTO_KEYED;
-  bytes.set(body, 1);
-  return bytes;
-}
-
 function entriesOf(object: object): unknown[] {
   const entry: unknown[] = [object];
   for (const key of Object.keys(object)) entry.push(key, (object as Record<string, unknown>)[key]);
   return entry;
-}
-
-function deserializeProtoKeyed(bytes: Uint8Array): unknown {
-  let decoded: unknown;
-  try {
-    decoded = packr.unpack(bytes.subarray(1));
-  } catch (cause) {
-    throw asDecodeError(cause);
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2 || !Array.isArray(decoded[1])) {
-    throw new TypeError('a message marked as holding "__proto__" keys (first byte 0xc1) is not [value, fixups]: corrupt bytes');
-  }
-  const [value, fixups] = decoded as [unknown, unknown[][]];
-  for (const entry of fixups) {
-    const object = entry[0] as Record<string, unknown>;
-    for (const key of Object.keys(object)) delete object[key];
-    for (let i = 1; i < entry.length; i += 2) {
-      // defineProperty: assigning to "__proto__" would set the prototype instead.
-      Object.defineProperty(object, entry[i] as string, {
-        value: entry[i + 1], writable: true, enumerable: true, configurable: true,
-      });
-    }
-  }
-  return value;
 }
 
 /** msgpackr's own error for a symbol is a plain Error; structured clone's is a DataCloneError. */
@@ -271,152 +312,4 @@ function asDecodeError(cause: unknown): unknown {
     );
   }
   return cause;
-}
-
-// ------------------------------------------------- the channel's lane rule
-
-const TypedArray = Object.getPrototypeOf(Uint8Array) as abstract new () => ArrayBufferView;
-
-/** Views msgpackr rebuilds as the same type (its typedArrays list, and DataView). */
-const PACKED_VIEWS = new Set<unknown>(
-  [
-    Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-    Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView,
-  ].map((c) => c.prototype),
-);
-
-/** BigInts within msgpackr's documented range (its README: about 1000 bits). */
-const MAX_PACKED_BIGINT_BITS = 960;
-
-const isWellFormed: (s: string) => boolean =
-  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
-    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
-    : (s) => !/[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/.test(s);
-
-/** Object visits the first pass may make before it gives up and walks again keeping a seen set. */
-const FAST_WALK_VISITS = 1000;
-
-// State of the walk in progress (saved and restored around each call: a getter may post a message).
-/** Visits left in the first pass; -1 once exhausted. */
-let budget = 0;
-/** The objects visited, in the second pass only: it stops at cycles and visits shared objects once. */
-let seen: Set<object> | undefined;
-/** Which view (or the ArrayBuffer itself) each ArrayBuffer in the message came with; made on the first. */
-let buffers: Map<ArrayBuffer, object> | undefined;
-
-/**
- * True when `value` holds something serialize would not reproduce exactly as
- * structured clone does (the header's table), or would reject: such a
- * message must travel through the platform's postMessage (the channel's
- * transfer lane), which is exact and throws the platform's DataCloneError.
- *
- * The first pass keeps no seen set (messages are small and acyclic, and the
- * set would cost more than the walk); a cycle or a large value exhausts its
- * budget, and the second pass walks again with one.
- */
-export function needsPlatformClone(value: unknown): boolean {
-  const outer = [budget, seen, buffers] as const;
-  try {
-    budget = FAST_WALK_VISITS;
-    seen = undefined;
-    buffers = undefined;
-    let ok = exact(value);
-    if (!ok && budget < 0) {
-      seen = new Set();
-      buffers = undefined;
-      ok = exact(value);
-    }
-    return !ok;
-  } finally {
-    [budget, seen, buffers] = outer;
-  }
-}
-
-function exact(value: unknown): boolean {
-  switch (typeof value) {
-    case 'string':
-      return isWellFormed(value);
-    case 'boolean':
-    case 'undefined':
-      return true;
-    case 'number':
-      return !Object.is(value, -0);
-    case 'bigint':
-      return (value < 0n ? -value : value).toString(2).length <= MAX_PACKED_BIGINT_BITS;
-    case 'object':
-      break;
-    default:
-      return false; // function, symbol: the platform throws DataCloneError
-  }
-  if (value === null) return true;
-  const object = value as object;
-  if (seen === undefined) {
-    if (--budget < 0) return false; // not a verdict: needsPlatformClone walks again
-  } else if (seen.has(object)) {
-    return true; // a cycle or shared reference: msgpackr keeps identity
-  } else {
-    seen.add(object);
-  }
-  const proto = Object.getPrototypeOf(object);
-  if (proto === Object.prototype) return !isArguments(object) && exactProperties(object);
-  if (proto === Array.prototype) {
-    const array = object as unknown[];
-    for (let i = 0; i < array.length; i++) {
-      if (!(i in array) || !exact(array[i])) return false; // holes become undefined
-    }
-    // Extra named properties on an array are dropped by msgpackr, kept by structured clone.
-    return Object.keys(array).length === array.length;
-  }
-  if (proto === Map.prototype) {
-    for (const [k, v] of object as Map<unknown, unknown>) if (!exact(k) || !exact(v)) return false;
-    return true;
-  }
-  if (proto === Set.prototype) {
-    for (const v of object as Set<unknown>) if (!exact(v)) return false;
-    return true;
-  }
-  if (proto === Date.prototype || proto === RegExp.prototype) return true;
-  if (proto === ArrayBuffer.prototype) {
-    return (object as { resizable?: boolean }).resizable !== true && claim(object as ArrayBuffer, object);
-  }
-  if (object instanceof TypedArray || object instanceof DataView) {
-    // msgpackr copies each view into a buffer of its own: a view of shared
-    // memory, a partial view, or views sharing a buffer (with each other or
-    // with an ArrayBuffer in the message) would lose what structured clone
-    // keeps; subclasses, Buffer and types msgpackr does not know come back as
-    // something else.
-    const view = object as ArrayBufferView;
-    const buffer = view.buffer;
-    return (
-      PACKED_VIEWS.has(proto) && buffer instanceof ArrayBuffer && (buffer as { resizable?: boolean }).resizable !== true &&
-      view.byteOffset === 0 && view.byteLength === buffer.byteLength && claim(buffer, view)
-    );
-  }
-  // Errors: msgpackr keeps name, message and cause but not the stack, and adds
-  // an own `cause`. Any other platform object (SharedArrayBuffer, WeakMap,
-  // Blob, MessagePort, WebAssembly.Memory, wrapper objects …) has its own tag.
-  // A class instance or null-prototype object clones as a plain object of its
-  // own properties, in both.
-  if (object instanceof Error || objectTag.call(object) !== '[object Object]') return false;
-  return exactProperties(object);
-}
-
-/** False when `buffer` already came with another view (or as itself): structured clone would keep them one buffer. */
-function claim(buffer: ArrayBuffer, owner: object): boolean {
-  buffers ??= new Map();
-  const previous = buffers.get(buffer);
-  if (previous !== undefined) return previous === owner;
-  buffers.set(buffer, owner);
-  return true;
-}
-
-function exactProperties(object: object): boolean {
-  const record = object as Record<string, unknown>;
-  for (const key in record) {
-    if (!hasOwn.call(record, key)) continue;
-    // msgpackr renames an own "__proto__" key on decode; serialize repairs it,
-    // but the lane was its route before and stays so (found by the property test).
-    if (key === '__proto__' || !isWellFormed(key) || !exact(record[key])) return false;
-  }
-  return true;
 }

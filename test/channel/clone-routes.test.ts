@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import { SharedChannel, type SharedPort } from '../../ts/index.js';
-import { needsPlatformClone } from '../../ts/serialize.js';
+import { needsPlatformClone } from '../../ts/clone-rule.js';
 import { build, graphs } from '../structured-values.js';
 import { errorName, expectSameClone, outcomeOf } from '../clone-oracle.js';
 

@@ -18,7 +18,8 @@ import type { Queue } from '../queue/queue.js';
 import { checkPortHandle, type SharedPortHandle } from './port-handle.js';
 import { Receiver } from './receiver.js';
 import { Sender } from './sender.js';
-import { deserialize, needsPlatformClone, serialize } from '../serialize.js';
+import { needsPlatformClone } from '../clone-rule.js';
+import { deserialize, serialize } from '../serialize.js';
 import { TransferLane, type LaneMessage } from './transfer-lane.js';
 
 /**

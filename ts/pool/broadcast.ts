@@ -3,6 +3,7 @@
 // worker rather than whichever takes it first), and the results gathered by
 // worker slot.
 import { WorkerDiedError } from '../errors.js';
+import type { Serializer } from '../serialize.js';
 import { BROADCAST_KIND, isBroadcastResult, type BroadcastMessage } from './init.js';
 import { RESULT_OK, TASK_HEADER_BYTES, decodeResult, writeTaskId } from './task-codec.js';
 import type { Workers } from './workers.js';
@@ -19,6 +20,11 @@ interface Open {
 export class Broadcasts {
   readonly #open = new Map<number, Open>();
   #next = 1;
+  readonly #serializer: Serializer;
+
+  constructor(serializer: Serializer) {
+    this.#serializer = serializer;
+  }
 
   /** Sends the encoded task payload (task-codec encodeTaskInput) to every live worker; resolves to their results, in slot order. */
   run(workers: Workers, payload: Uint8Array, named: boolean): Promise<unknown[]> {
@@ -44,7 +50,7 @@ export class Broadcasts {
     const index = open?.waiting.get(slot);
     if (!open || index === undefined) return;
     open.waiting.delete(slot);
-    const [, status, value] = decodeResult(data.result);
+    const [, status, value] = decodeResult(this.#serializer, data.result);
     if (status !== RESULT_OK) return this.#fail(data.id, open, value);
     open.results[index] = value;
     if (open.waiting.size > 0) return;

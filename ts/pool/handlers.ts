@@ -1,6 +1,7 @@
 // The worker's task functions: the one given to serve(handler), or the named
 // ones of serve({ name: handler, ... }), and running one task message
 // through the right one.
+import type { Serializer } from '../serialize.js';
 import { unmoved } from './move.js';
 import { RESULT_ERROR, RESULT_OK, decodeTaskInput, encodeResult, encodingFailure, readTaskName } from './task-codec.js';
 
@@ -97,10 +98,10 @@ export class Handlers {
    * outcome comes back at once (no promise on the hot path), an async one's
    * when it settles.
    */
-  run(message: Uint8Array): Outcome | Promise<Outcome> {
+  run(s: Serializer, message: Uint8Array): Outcome | Promise<Outcome> {
     const started = performance.now();
     try {
-      return finish(this.pick(readTaskName(message))(decodeTaskInput(message)), started);
+      return finish(this.pick(readTaskName(message))(decodeTaskInput(s, message)), started);
     } catch (e) {
       return { status: RESULT_ERROR, value: e, runMs: performance.now() - started };
     }
@@ -133,17 +134,18 @@ async function settled(pending: PromiseLike<unknown>, started: number, keepMoved
 }
 
 /** The result message of `outcome` for task `id`; an unserializable or oversized value becomes an error result. @internal */
-export function resultMessage(id: number, outcome: Outcome, maxBytes: number): Uint8Array {
+export function resultMessage(s: Serializer, id: number, outcome: Outcome, maxBytes: number): Uint8Array {
   const { status, value, runMs } = outcome;
   let bytes: Uint8Array;
   try {
-    bytes = encodeResult(id, status, value, runMs);
+    bytes = encodeResult(s, id, status, value, runMs);
   } catch (cause) {
     const what = status === RESULT_OK ? 'result' : 'error';
-    bytes = encodeResult(id, RESULT_ERROR, encodingFailure(`the task's ${what} could not be serialized`, cause), runMs);
+    bytes = encodeResult(s, id, RESULT_ERROR, encodingFailure(`the task's ${what} could not be serialized`, cause), runMs);
   }
   if (bytes.length > maxBytes) {
     bytes = encodeResult(
+      s,
       id,
       RESULT_ERROR,
       new RangeError(

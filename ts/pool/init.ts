@@ -22,6 +22,8 @@ export interface WorkerInit {
   /** workers → main: encoded [taskId, status, value, runMs]. */
   readonly results: QueueHandle;
   readonly control: SharedArrayBuffer;
+  /** The pool's table of shared object shapes (ts/structures.ts), for this worker's serializer. */
+  readonly structures: SharedArrayBuffer;
   readonly layout: ControlLayout;
   /** This worker's slot in the control block. */
   readonly slot: number;

@@ -8,6 +8,7 @@ import type { WaitOptions } from '../queue/types.js';
 import { nextTask, notifyWaiters } from '../wait.js';
 import { POPPING, RETIRED, SERVING, STARTING, TAKEN, cancelIndex, currentIndex, stateIndex, takenWord } from './control.js';
 import { resultMessage, type Handlers, type Outcome } from './handlers.js';
+import type { Serializer } from '../serialize.js';
 import type { WorkerInit } from './init.js';
 import { readTaskId } from './task-codec.js';
 
@@ -28,6 +29,8 @@ export interface LaneShared {
   readonly results: Queue<Uint8Array>;
   readonly ctl: Int32Array;
   readonly handlers: Handlers;
+  /** This worker's serializer, over the pool's table of shapes. */
+  readonly serializer: Serializer;
   /** Ends this worker's thread (called once, after it retired and every lane stopped). */
   readonly exit: () => void;
 }
@@ -59,7 +62,7 @@ export class Lanes {
   }
 
   async #loop(lane: number): Promise<void> {
-    const { init, tasks, results, ctl, handlers } = this.#s;
+    const { init, tasks, results, ctl, handlers, serializer } = this.#s;
     const current = currentIndex(init.layout, lane);
     const taken = takenWord(ctl);
     const buffer = new Uint8Array(tasks.maxMessageBytes);
@@ -111,11 +114,11 @@ export class Lanes {
       this.#busy++;
       // The handler decodes the input before it first awaits, so the next
       // pop may reuse `buffer` however long an async handler runs.
-      const ran = handlers.run(message);
+      const ran = handlers.run(serializer, message);
       const outcome: Outcome = ran instanceof Promise ? await ran : ran;
       this.#busy--;
       this.#lastBusy = performance.now();
-      const bytes = resultMessage(id, outcome, results.maxMessageBytes);
+      const bytes = resultMessage(serializer, id, outcome, results.maxMessageBytes);
       // Full: the bytes live in the encoder's reused buffer, so keep a copy while waiting.
       if (!results.tryPushFrom(bytes)) await results.pushAsync(bytes.slice());
       // Cleared only after the result is in the queue: the pool drains results

@@ -3,6 +3,8 @@
 // results off the result queue without blocking this thread, and abort,
 // close and stats act on both.
 import { createQueue } from '../queue/create.js';
+import { Serializer } from '../serialize.js';
+import { SharedStructures } from '../structures.js';
 import type { Queue } from '../queue/queue.js';
 import { PoolClosedError, WorkerDiedError, type WorkerStartError } from '../errors.js';
 import { Broadcasts } from './broadcast.js';
@@ -66,7 +68,10 @@ export class Pool<I = unknown, O = unknown> {
   readonly #backlog: Fifo<Task>;
   readonly #lost: LostTasks;
   readonly #workers: Workers;
-  readonly #broadcasts = new Broadcasts();
+  /** The pool's object shapes, shared with its workers; the serializer over them, on this thread. */
+  readonly #structures = new SharedStructures();
+  readonly #serializer = new Serializer(this.#structures);
+  readonly #broadcasts = new Broadcasts(this.#serializer);
   readonly #direct = new DirectTasks((task, ok, value, runMs) => this.#settle(task, ok, value, runMs));
   readonly #meter = new PoolMeter();
   readonly #idleWaiters: (() => void)[] = [];
@@ -111,7 +116,7 @@ export class Pool<I = unknown, O = unknown> {
     });
     this.#workers = new Workers(
       config,
-      { tasks: this.#tasks.handle, results: this.#results.handle, ctl: this.#ctl, layout: this.#layout },
+      { tasks: this.#tasks.handle, results: this.#results.handle, ctl: this.#ctl, layout: this.#layout, structures: this.#structures.buffer },
       {
         gone: (slot, abortedTask, reason, cause) => this.#onWorkerGone(slot, abortedTask, reason, cause),
         broken: (error) => this.#breakPool(error),
@@ -149,7 +154,7 @@ export class Pool<I = unknown, O = unknown> {
     }
     let encoded: Uint8Array;
     try {
-      encoded = encodeTaskInput(input, name);
+      encoded = encodeTaskInput(this.#serializer, input, name);
     } catch (cause) {
       return Promise.reject(encodingFailure('run() could not serialize the task input', cause));
     }
@@ -206,7 +211,7 @@ export class Pool<I = unknown, O = unknown> {
     }
     let encoded: Uint8Array;
     try {
-      encoded = encodeTaskInput(input, name);
+      encoded = encodeTaskInput(this.#serializer, input, name);
     } catch (cause) {
       return Promise.reject(encodingFailure('broadcast() could not serialize the input', cause));
     }
@@ -263,7 +268,7 @@ export class Pool<I = unknown, O = unknown> {
   // ------------------------------------------------------------ results
 
   #onResult(message: Uint8Array): void {
-    const [id, status, value, runMs] = decodeResult(message);
+    const [id, status, value, runMs] = decodeResult(this.#serializer, message);
     const task = this.#pending.get(id);
     if (!task) return; // aborted, or blamed on a worker death, before its result came
     this.#lost.taken(task.seq);

@@ -2,6 +2,8 @@
 // the pool's init (Node: workerData; browsers: the first message), attaches
 // the queues and starts the task lanes (lanes.ts), and answers broadcasts.
 import { attachQueue } from '../queue/create.js';
+import { Serializer } from '../serialize.js';
+import { SharedStructures } from '../structures.js';
 import { SERVING, recordLeases, stateIndex } from './control.js';
 import { Handlers, resultMessage, type TaskHandler, type TaskHandlers } from './handlers.js';
 import {
@@ -75,10 +77,10 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     }
     serving = true;
     const port = wt.parentPort!;
-    start(wt.workerData, table, exitThread);
+    const serializer = start(wt.workerData, table, exitThread);
     type Transfer = import('node:worker_threads').TransferListItem[];
     port.on('message', (message: unknown) =>
-      answer(message, table, (reply, transfer) => port.postMessage(reply, transfer as unknown as Transfer)));
+      answer(message, table, serializer, (reply, transfer) => port.postMessage(reply, transfer as unknown as Transfer)));
     // The task lanes keep this worker alive; the port need not. Deno 2.9 also
     // never reports the exit of a worker that ran out of memory while its
     // port was referenced (test/pool/pool.test.ts, resourceLimits).
@@ -99,14 +101,15 @@ export function serve<I = any, O = any>(handlers: TaskHandler<I, O> | TaskHandle
     // Broadcasts wait until this worker serves (and holds its life lock), so
     // that one that ends the worker is seen by the pool as a death.
     let early: unknown[] | undefined = [];
+    let serializer: Serializer;
     scope.addEventListener('message', (e: MessageEvent) => {
       if (early) early.push(e.data);
-      else void answer(e.data, table, post);
+      else void answer(e.data, table, serializer, post);
     });
     const ready = () => {
-      start(init, table, () => scope.close());
+      serializer = start(init, table, () => scope.close());
       scope.postMessage({ kind: READY_KIND });
-      for (const message of early!) void answer(message, table, post);
+      for (const message of early!) void answer(message, table, serializer, post);
       early = undefined;
     };
     const locks = (scope as { navigator?: { locks?: LockManager } }).navigator?.locks;
@@ -136,23 +139,26 @@ interface WorkerScope {
   close(): void;
 }
 
-function start(init: WorkerInit, handlers: Handlers, exit: () => void): void {
+/** Attaches to the pool's queues and starts the task lanes. Returns this worker's serializer (over the pool's shapes). */
+function start(init: WorkerInit, handlers: Handlers, exit: () => void): Serializer {
   if (init.kind !== INIT_KIND) throw new Error('wasmq pool: unexpected worker init');
   const tasks = attachQueue(init.tasks, { codec: 'bytes' });
   const results = attachQueue(init.results, { codec: 'bytes' });
   const ctl = new Int32Array(init.control);
   recordLeases(ctl, init.layout, init.slot, [tasks, results]); // the pool ends them when this worker is gone
   Atomics.store(ctl, stateIndex(init.slot), SERVING);
-  new Lanes({ init, tasks, results, ctl, handlers, exit }).start();
+  const serializer = new Serializer(new SharedStructures(init.structures));
+  new Lanes({ init, tasks, results, ctl, handlers, serializer, exit }).start();
+  return serializer;
 }
 
 /** Answers a control message: a broadcast, or a transfer-lane task. */
-async function answer(message: unknown, handlers: Handlers, post: Post): Promise<void> {
+async function answer(message: unknown, handlers: Handlers, serializer: Serializer, post: Post): Promise<void> {
   if (isBroadcast(message)) {
-    const ran = handlers.run(message.task);
+    const ran = handlers.run(serializer, message.task);
     const outcome = ran instanceof Promise ? await ran : ran;
     // A broadcast's result goes back by postMessage, which has no size limit of its own.
-    const result = resultMessage(message.id, outcome, Infinity).slice();
+    const result = resultMessage(serializer, message.id, outcome, Infinity).slice();
     post({ kind: BROADCAST_RESULT_KIND, id: message.id, result }, []);
     return;
   }

@@ -2,14 +2,16 @@
 //
 // Both queues carry raw bytes; this module turns [taskId, payload] into bytes
 // and back with the one structured-value serializer (ts/serialize.ts), the
-// same one SharedChannel uses: what it carries, approximates (the pool has no
+// same one SharedChannel uses, over the pool's table of shared object shapes
+// (ts/structures.ts: every thread of the pool passes its serializer over that
+// table, so the bytes only decode within the pool): what it carries, approximates (the pool has no
 // platform lane: -0 arrives as 0, holes as undefined, ...) and rejects with a
 // DataCloneError (functions, symbols, platform objects) is listed there.
 //
 // Errors thrown by a task are sent as plain records, not as Error values,
 // because those keep only name, message and cause and the user wants the
 // stack and `code`.
-import { deserialize, isDataCloneError, namedCloneError, serialize } from '../serialize.js';
+import { isDataCloneError, namedCloneError, type Serializer } from '../serialize.js';
 
 /** What a result message says about its task. */
 export const RESULT_OK = 1;
@@ -50,8 +52,8 @@ const fromUtf8 = new TextDecoder();
  * reused buffer (valid until the next encode on this thread) unless there is
  * a name. Throws a DataCloneError for what the serializer cannot carry.
  */
-export function encodeTaskInput(input: unknown, name?: string): Uint8Array {
-  const encoded = serialize(input);
+export function encodeTaskInput(s: Serializer, input: unknown, name?: string): Uint8Array {
+  const encoded = s.serialize(input);
   if (name === undefined) return encoded;
   let section = names.get(name);
   if (section === undefined) {
@@ -96,18 +98,18 @@ export function readTaskName(message: Uint8Array): string | undefined {
   return fromUtf8.decode(message.slice(from, from + length));
 }
 
-export function decodeTaskInput(message: Uint8Array): unknown {
+export function decodeTaskInput(s: Serializer, message: Uint8Array): unknown {
   let from = TASK_HEADER_BYTES;
   if ((headerOf(message) & NAMED) !== 0) from += 2 + (message[from] | (message[from + 1] << 8));
-  return deserialize(message.subarray(from));
+  return s.deserialize(message.subarray(from));
 }
 
 /**
  * A result message: msgpack of [task id, status, value, run time in ms (how
  * long the handler took, measured in the worker)]. Valid until the next encode.
  */
-export function encodeResult(id: number, status: number, value: unknown, runMs = 0): Uint8Array {
-  return serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value, runMs]);
+export function encodeResult(s: Serializer, id: number, status: number, value: unknown, runMs = 0): Uint8Array {
+  return s.serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value, runMs]);
 }
 
 /**
@@ -115,10 +117,10 @@ export function encodeResult(id: number, status: number, value: unknown, runMs =
  * cannot read back (a typed-array subclass) fails that task, by its id,
  * instead of the pool's result loop.
  */
-export function decodeResult(bytes: Uint8Array): [id: number, status: number, value: unknown, runMs: number] {
+export function decodeResult(s: Serializer, bytes: Uint8Array): [id: number, status: number, value: unknown, runMs: number] {
   let r: [number, number, unknown, number];
   try {
-    r = deserialize(bytes) as [number, number, unknown, number];
+    r = s.deserialize(bytes) as [number, number, unknown, number];
   } catch (cause) {
     const id = resultIdOf(bytes);
     if (id === undefined) throw cause;

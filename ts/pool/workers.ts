@@ -24,6 +24,7 @@ export interface WorkerShared {
   readonly results: QueueHandle;
   readonly ctl: Int32Array;
   readonly layout: ControlLayout;
+  readonly structures: SharedArrayBuffer;
 }
 
 /** What the workers tell the pool. @internal */
@@ -218,6 +219,7 @@ export class Workers {
       tasks: this.#shared.tasks,
       results: this.#shared.results,
       control: ctl.buffer as SharedArrayBuffer,
+      structures: this.#shared.structures,
       layout,
       slot,
       lifeLock: `wasmq.pool:${this.#key}:${slot}:${++this.#generation}`,

@@ -2,7 +2,8 @@
 // sends such values to SharedChannel's platform lane, and the pool, which
 // has no lane, gets exactly the documented approximation or a DataCloneError.
 import { describe, expect, test, vi } from 'vitest';
-import { deserialize, needsPlatformClone, serialize } from '../ts/serialize.js';
+import { needsPlatformClone } from '../ts/clone-rule.js';
+import { deserialize, serialize } from '../ts/serialize.js';
 import { expectSameClone, poolApproximation } from './clone-oracle.js';
 import { thrownBy } from './helpers.js';
 
@@ -130,7 +131,7 @@ describe('without String.prototype.isWellFormed (older browsers)', () => {
     delete (String.prototype as { isWellFormed?: unknown }).isWellFormed;
     try {
       vi.resetModules();
-      const fallback = await import('../ts/serialize.js');
+      const fallback = await import('../ts/clone-rule.js');
       for (const s of ['\ud800', 'a\udc00', '\udbffx', 'x\udfff\ud800', '\ud800\ud800\udc00']) {
         expect(fallback.needsPlatformClone(s), JSON.stringify(s)).toBe(true);
       }
