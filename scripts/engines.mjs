@@ -35,6 +35,8 @@ export const ENGINE_TESTS = [
   'test/kernel/threads.test.ts',
   'test/wait.test.ts',
   'test/clone-rule.test.ts',
+  'test/structures.test.ts',
+  'test/structures.threads.test.ts',
   'test/pool',
   'test/channel',
 ];
@@ -47,6 +49,7 @@ export const WEB_WORKER_TESTS = [
   'test/queue/transfer.threads.test.ts',
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
+  'test/structures.threads.test.ts',
   'test/channel/comlink.test.ts',
 ];
 

@@ -19,8 +19,10 @@
 //   2.1.4 does any size, and test/serialize.test.ts pins that).
 // - An own "__proto__" key stays an own data property, in order (msgpackr's
 //   decoder renames it; see serializeProtoKeyed).
-// - Bytes are self-contained (any thread's decoder reads them) and decoded
-//   typed arrays and ArrayBuffers own their memory.
+// - The default serializer's bytes are self-contained (any thread's decoder
+//   reads them); a Serializer over a table of shared shapes (the pool's,
+//   ts/structures.ts) writes bytes only serializers over that table read.
+//   Decoded typed arrays and ArrayBuffers own their memory.
 //
 // Where msgpackr is not exact, serialize does not pretend; its users decide:
 //
