@@ -7,8 +7,8 @@
 // msgpackr's 32 shared shapes, each one a shape that was sent, none twice.
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../dist/index.js';
-import { Serializer } from '../dist/serialize.js';
-import { SharedStructures } from '../dist/structures.js';
+import { Serializer } from '../ts/serialize.js';
+import { SharedStructures } from '../ts/structures.js';
 import { startThread } from './thread.js';
 import { shapeMessage, shapeOf } from './workers/shape-messages.mjs';
 
