@@ -75,6 +75,17 @@ describe('SharedStructures', () => {
     expect(table.load().map((s) => s.join(','))).toEqual(['id,lines', 'sku,qty,price']);
   });
 
+  it('a key with a lone surrogate arrives as U+FFFD through a shared shape, as it does inline (the documented approximation)', () => {
+    const table = new SharedStructures();
+    const [main, worker] = [new Serializer(table), new Serializer(new SharedStructures(table.buffer))];
+    const inline = new Serializer();
+    for (let i = 0; i < 3; i++) {
+      expect(worker.deserialize(main.serialize({ '\ud800': i }).slice())).toEqual({ '\ufffd': i });
+      expect(inline.deserialize(inline.serialize({ '\ud800': i }).slice())).toEqual({ '\ufffd': i });
+    }
+    expect(table.load()).toEqual([['\ufffd']]);
+  });
+
   it.each([
     ['an ArrayBuffer', new ArrayBuffer(STRUCTURES_BYTES)],
     ['a SharedArrayBuffer of the wrong size', new SharedArrayBuffer(64)],

@@ -85,7 +85,9 @@ export class SharedStructures {
   save(list: readonly Structure[], isCompatible: (existing: Structure[]) => boolean): boolean {
     const head = Atomics.load(this.#words, HEAD);
     if (!isCompatible(JSON.parse(this.#jsonAt(head)) as Structure[])) return false;
-    const encoded = utf8.encode(JSON.stringify(list.map((keys) => Array.from(keys, String))));
+    // Keys as msgpackr's UTF-8 would carry them inline (a lone surrogate becomes U+FFFD), so that a
+    // shape's keys arrive the same whether it is shared or not. JSON.stringify alone would keep them exact.
+    const encoded = utf8.encode(JSON.stringify(list.map((keys) => Array.from(keys, (key) => fromUtf8.decode(utf8.encode(String(key)))))));
     // Reserve a record and bytes of our own: nobody else writes them, nobody reads them before our CAS.
     const record = Atomics.add(this.#words, RECORDS_USED, 1);
     if (record >= MAX_COMMITS) return false;
