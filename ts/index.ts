@@ -6,7 +6,8 @@
  * Make a queue with {@link createQueue}, post its {@link Queue.handle} to a
  * worker, and {@link attachQueue} it there. {@link SharedChannel} is a
  * MessageChannel over two such queues, so MessagePort code (Comlink) runs on
- * shared memory. The worker pool is the `wasmq/pool` entry point.
+ * shared memory. {@link select} and {@link selectAsync} take the first message
+ * any of several queues has. The worker pool is the `wasmq/pool` entry point.
  *
  * Shared memory needs `SharedArrayBuffer`: in browsers, a cross-origin
  * isolated page.
@@ -19,6 +20,8 @@ export type { WaitOptions, QueueStats, DrainOptions, PublishOptions, PublishFill
 export type { QueueHandle, AttachOptions } from './queue/handle.js';
 export type { QueueOptions } from './queue/options.js';
 export type { Codec, CodecName } from './codecs.js';
+export { select, selectAsync } from './select.js';
+export type { Selectable, Selected, SelectOptions } from './select.js';
 export { QueueClosedError, TimeoutError, CodecError } from './errors.js';
 export { SharedChannel, attachPort } from './channel/index.js';
 export type { SharedPort, SharedPortHandle, SharedChannelOptions, SharedPortHandler } from './channel/index.js';

@@ -209,6 +209,34 @@ export async function parkAsync(word: WakeWord, ready: () => boolean, ms: number
   }
 }
 
+/**
+ * parkAsync on several words at once (select): registers on every word,
+ * re-checks with ready() (true: resolves true at once), then waits until a
+ * waker bumps any word's seq, `ms` passes, or abort. An engine wait that
+ * another word's wake outran stays with the engine until its timeout, counted
+ * in its word's asyncWaits (so wakers of that word wake all, stale ones too).
+ */
+export async function parkAnyAsync(words: readonly WakeWord[], ready: () => boolean, ms: number, options: ParkOptions = {}): Promise<boolean> {
+  const tokens = words.map((word) => enter(word, false));
+  try {
+    const seen = words.map((word) => Atomics.load(word.i32, word.seq));
+    if (ready()) return true;
+    const released: Promise<unknown>[] = [];
+    if (hasWaitAsync) {
+      for (let i = 0; i < words.length; i++) {
+        const r = engineWait(words[i]!, seen[i]!, ms);
+        if (r === undefined) return false; // that seq moved on already
+        released.push(r);
+      }
+    }
+    const sleepMs = hasWaitAsync ? ms : Math.min(ms, options.pollMs ?? 4);
+    await sleep(sleepMs, options, released.length > 0 ? Promise.race(released) : undefined);
+    return false;
+  } finally {
+    for (let i = 0; i < words.length; i++) leave(words[i]!, false, tokens[i]);
+  }
+}
+
 /** Atomics.waitAsync on word.seq while it holds `seen`: a promise, or undefined if seq already differs. */
 function engineWait(word: WakeWord, seen: number, ms: number): Promise<unknown> | undefined {
   const { i32, asyncWaits } = word;

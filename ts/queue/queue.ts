@@ -18,6 +18,7 @@ import { drainOnce, publishOnce } from './inplace.js';
 import { checkedFill, checkedHandler } from './view-check.js';
 import { packRecords } from './records.js';
 import { DRAINED, NONE, Transfer, took, valueOrDrained, type Attempt } from './transfer.js';
+import type { SelectPort } from '../select.js';
 
 /**
  * One thread's face of a queue in shared memory: a lock-free, bounded,
@@ -523,6 +524,12 @@ export class Queue<T = Uint8Array> {
    */
   parkUntilPushed(ready: () => boolean, ms: number, options?: ParkOptions): Promise<boolean> {
     return parkAsync(this.#k.notEmpty, ready, ms, options);
+  }
+
+  /** @internal For select (ts/select.ts): one take (a value, NONE or DRAINED), the not-empty word, and the stall tick. */
+  selectPort(): SelectPort<T> {
+    const t = this.#t;
+    return { take: () => t.popOnce(this.#codec), word: this.#k.notEmpty, tickMs: t.stalls.tickMs };
   }
 
   // ---------------------------------------------------------------- the retry loop
