@@ -37,6 +37,9 @@ export const ENGINE_TESTS = [
   'test/clone-rule.test.ts',
   'test/structures.test.ts',
   'test/structures.threads.test.ts',
+  'test/select.test.ts',
+  'test/select.threads.test.ts',
+  'test/broadcast',
   'test/pool',
   'test/channel',
 ];
@@ -50,6 +53,8 @@ export const WEB_WORKER_TESTS = [
   'test/queue/property.test.ts',
   'test/kernel/threads.test.ts',
   'test/structures.threads.test.ts',
+  'test/select.threads.test.ts',
+  'test/broadcast/broadcast.threads.test.ts',
   'test/channel/comlink.test.ts',
 ];
 

@@ -47,7 +47,7 @@ describe('select and selectAsync', () => {
     a.close();
     const waiting = selectAsync([a, b]);
     setTimeout(() => b.close(), 20);
-    await expect(waiting).rejects.toThrow('every queue select waits on is closed and drained');
+    await expect(waiting).rejects.toThrow('every source select waits on is closed and drained');
   });
 
   it('selectAsync wakes for a message pushed into any of the queues while it waits', async () => {
@@ -83,9 +83,9 @@ describe('select and selectAsync', () => {
   });
 
   it.each([
-    ['not an array', 'x', TypeError, 'select takes an array of queues; got string'],
-    ['an empty array', [], RangeError, 'select takes at least one queue; got an empty array'],
-    ['an array holding something else', [createQueue(), { tryPop() {} }], TypeError, 'select source 1 is not a Queue (from createQueue or attachQueue): got an object (Object)'],
+    ['not an array', 'x', TypeError, 'select takes an array of queues and subscribers; got string'],
+    ['an empty array', [], RangeError, 'select takes at least one queue or subscriber; got an empty array'],
+    ['an array holding something else', [createQueue(), { tryPop() {} }], TypeError, 'select source 1 is not a Queue or a Subscriber: got an object (Object)'],
   ])('refuse %s, saying what they take', async (_, sources, type, message) => {
     expect(() => select(sources as Queue<unknown>[])).toThrow(type);
     expect(() => select(sources as Queue<unknown>[])).toThrow(message);

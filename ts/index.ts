@@ -20,6 +20,11 @@ export type { WaitOptions, QueueStats, DrainOptions, PublishOptions, PublishFill
 export type { QueueHandle, AttachOptions } from './queue/handle.js';
 export type { QueueOptions } from './queue/options.js';
 export type { Codec, CodecName } from './codecs.js';
+export { createBroadcast, attachBroadcast, subscribe } from './broadcast/create.js';
+export type { SubscribeOptions } from './broadcast/create.js';
+export { Broadcast } from './broadcast/broadcast.js';
+export { Subscriber } from './broadcast/subscriber.js';
+export type { BroadcastOptions, BroadcastHandle } from './broadcast/options.js';
 export { select, selectAsync } from './select.js';
 export type { Selectable, Selected, SelectOptions } from './select.js';
 export { QueueClosedError, TimeoutError, CodecError } from './errors.js';

@@ -21,6 +21,7 @@ import { assertCanBlock } from './environment.js';
 import { QueueClosedError, TimeoutError } from './errors.js';
 import { checkSignal, deadlineOf, optionsOf } from './queue/checks.js';
 import { Queue } from './queue/queue.js';
+import { Subscriber } from './broadcast/subscriber.js';
 import { DRAINED, NONE, type Attempt } from './queue/transfer.js';
 import { ASYNC_SPIN_MS, SPIN_MS, afterTurn, park, parkAnyAsync, spin, type WakeWord } from './wait.js';
 
@@ -36,7 +37,7 @@ export interface SelectPort<T> {
 
 /**
  * A source {@link select} and {@link selectAsync} take from: a Queue (from
- * createQueue or attachQueue, in any memory).
+ * createQueue or attachQueue, in any memory) or a broadcast's Subscriber.
  *
  * @example
  * ```ts
@@ -47,7 +48,7 @@ export interface SelectPort<T> {
  * console.log(select(sources)); // { index: 1, value: 42 }
  * ```
  */
-export type Selectable<T> = Queue<T>;
+export type Selectable<T> = Queue<T> | Subscriber<T>;
 
 /**
  * What {@link select} and {@link selectAsync} return: the position of the
@@ -101,14 +102,14 @@ let cursor = 0;
 /** The sources' ports, checked: a non-empty array of queues. */
 function portsOf<T>(sources: readonly Selectable<T>[], operation: string): SelectPort<T>[] {
   if (!Array.isArray(sources)) {
-    throw new TypeError(`${operation} takes an array of queues; got ${sources === null ? 'null' : typeof sources}`);
+    throw new TypeError(`${operation} takes an array of queues and subscribers; got ${sources === null ? 'null' : typeof sources}`);
   }
-  if (sources.length === 0) throw new RangeError(`${operation} takes at least one queue; got an empty array`);
+  if (sources.length === 0) throw new RangeError(`${operation} takes at least one queue or subscriber; got an empty array`);
   return sources.map((source, i) => {
-    if (!(source instanceof Queue)) {
+    if (!(source instanceof Queue) && !(source instanceof Subscriber)) {
       const got = source === null ? 'null' : typeof source !== 'object' ? typeof source
         : `an object (${(source as object).constructor?.name ?? 'no prototype'})`;
-      throw new TypeError(`${operation} source ${i} is not a Queue (from createQueue or attachQueue): got ${got}`);
+      throw new TypeError(`${operation} source ${i} is not a Queue or a Subscriber: got ${got}`);
     }
     return source.selectPort();
   });
@@ -135,7 +136,7 @@ function scan<T>(ports: readonly SelectPort<T>[]): Selected<T> | Miss {
   return open ? NONE : DRAINED;
 }
 
-const closedError = () => new QueueClosedError('every queue select waits on is closed and drained');
+const closedError = () => new QueueClosedError('every source select waits on is closed and drained');
 
 /** What a successful attempt found: a message, or (every source) closed and drained. */
 function taken<T>(got: Selected<T> | Miss): Selected<T> {
