@@ -41,10 +41,12 @@ export interface SelectPort<T> {
  *
  * @example
  * ```ts
- * import { createQueue, select, type Selectable } from 'wasmq';
+ * import { createBroadcast, createQueue, select, subscribe, type Selectable } from 'wasmq';
  *
- * const sources: Selectable<number>[] = [createQueue<number>({ codec: 'json' }), createQueue<number>({ codec: 'json' })];
- * sources[1]!.push(42);
+ * const jobs = createQueue<number>({ codec: 'json' });
+ * const control = createBroadcast<number>({ codec: 'json' });
+ * const sources: Selectable<number>[] = [jobs, subscribe<number>(control.handle)];
+ * control.push(42);
  * console.log(select(sources)); // { index: 1, value: 42 }
  * ```
  */

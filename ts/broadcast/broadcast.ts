@@ -62,6 +62,7 @@ export class Broadcast<T = Uint8Array> {
     return this.#ring.params.maxMessageBytes;
   }
 
+  /** Whether close() was called (in any thread). */
   get closed(): boolean {
     return this.#ring.closed();
   }

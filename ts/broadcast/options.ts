@@ -52,7 +52,9 @@ export interface BroadcastOptions<T = Uint8Array> {
  * ```
  */
 export interface BroadcastHandle {
+  /** Always 'wasmq.broadcast'. */
   readonly kind: 'wasmq.broadcast';
+  /** The ring's memory. */
   readonly buffer: SharedArrayBuffer;
   /** The codec it was created with; 'custom' means the attaching thread must pass it again. */
   readonly codec: CodecName | 'custom';
