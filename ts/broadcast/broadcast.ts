@@ -110,7 +110,7 @@ export class Broadcast<T = Uint8Array> {
 
   /**
    * Publishes a prefix of `values`, in order, with one claim: as many as the
-   * ring has room for now. Never waits.
+   * ring has room for now (at most its capacity). Never waits.
    * @returns How many were published.
    */
   pushBatch(values: readonly T[]): number {
@@ -219,6 +219,8 @@ export class Broadcast<T = Uint8Array> {
   #claimed(n: number, partial: boolean, write: (claimed: number) => readonly number[]): number {
     const ring = this.#ring;
     const g = this.#gate;
+    // One claim never spans more than the ring: its last position would reuse its first one's slot.
+    n = Math.min(n, ring.params.capacity);
     let r = claimRetrying(ring, n, g);
     if (r === FULL && partial && n > 1) {
       // Room for fewer: as many as the slowest subscriber allows now (claim refreshed the limit).

@@ -272,11 +272,18 @@ export class Ring {
     return Atomics.load(this.i32, this.#slotWord(c & this.#mask, SLOT_WRITING)) === c;
   }
 
-  /** The oldest position still held: the first published one from TAIL - CAPACITY (TAIL if none). */
+  /**
+   * The oldest message still held: the first position from TAIL - CAPACITY
+   * that is published and is a message (not withdrawn, nor one of the
+   * never-written positions a new ring starts with); TAIL if none is.
+   */
   oldest(): number {
     const t = this.tail();
     let p = (t - this.params.capacity) | 0;
-    while (((t - p) | 0) > 0 && Atomics.load(this.i32, this.#slotWord(p & this.#mask, SLOT_READY)) !== p) p = (p + 1) | 0;
+    for (; ((t - p) | 0) > 0; p = (p + 1) | 0) {
+      const w = this.#slotWord(p & this.#mask, 0);
+      if (Atomics.load(this.i32, w + SLOT_READY) === p && this.i32[w + SLOT_LENGTH] !== LENGTH_WITHDRAWN) break;
+    }
     return p;
   }
 
