@@ -70,3 +70,18 @@ export const POOL_CRASHED = {
   fresh: 'wasmq/pool, fresh',
   crashed: 'wasmq/pool, 100 workers crashed and replaced',
 };
+
+// ---- broadcast module (scenarios/broadcast.mjs): 1 producer -> 4 subscribers ----
+export const FANOUT_SUBSCRIBERS = 4;
+export const FANOUT = `broadcast 1 producer → ${FANOUT_SUBSCRIBERS} subscribers, 64 B (deliveries/s)`;
+export const FANOUT_IMPL = {
+  broadcastChannel: 'BroadcastChannel',
+  ports: `postMessage to ${FANOUT_SUBSCRIBERS} ports`,
+  wasmqWait: "wasmq broadcast, whenFull 'wait'",
+  wasmqOverwrite: "wasmq broadcast, whenFull 'overwrite' (received only)",
+  broadcastChannelBatch: `BroadcastChannel, ${BATCH} records per message`,
+  wasmqWaitBatch: `wasmq broadcast, whenFull 'wait', pushBatch ${BATCH} / drain (in place)`,
+};
+// ---- select module (scenarios/select.mjs): one consumer, 4 queues vs 1 ----
+export const SELECT = 'select: 2 producers → 1 consumer, 64 B';
+export const SELECT_IMPL = { pop: 'wasmq pop, one queue', select: 'wasmq select over 4 queues' };

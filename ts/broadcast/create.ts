@@ -97,5 +97,6 @@ export function subscribe<T = Uint8Array>(handle: BroadcastHandle, options: Subs
       `this broadcast has ${ring.params.maxSubscribers} subscribers already (its maxSubscribers): unsubscribe one, or create it with a larger maxSubscribers`,
     );
   }
-  return new Subscriber(ring, codec, index, cursor);
+  // Positions from TAIL on are written only by claims that saw this subscriber (see Subscriber's #inPlaceFrom).
+  return new Subscriber(ring, codec, index, cursor, ring.tail());
 }

@@ -7,6 +7,7 @@
 //     [TAIL]                        the next position to claim (u32, wrapping)
 //     [CLOSED]                      1 once closed
 //     [JOINS]                       bumped by every subscribe: producers' cached gating is stale
+//     [SUB_HIGH]                    entries 0 .. SUB_HIGH - 1 have ever been used: producers scan only those
 //     [NOT_EMPTY_SEQ, _WAITERS, _ASYNC]   subscribers park here; producers wake them
 //     [NOT_FULL_SEQ, _WAITERS, _ASYNC]    producers park here ('wait'); subscribers wake them
 //   subscribers: MAX_SUBSCRIBERS entries of one line each: [STATE] [CURSOR]
@@ -35,6 +36,7 @@ export const H_CODEC = 8;
 export const H_TAIL = LINE_WORDS;
 export const H_CLOSED = 2 * LINE_WORDS;
 export const H_JOINS = H_CLOSED + 1;
+export const H_SUB_HIGH = H_CLOSED + 2;
 export const H_NOT_EMPTY_SEQ = 3 * LINE_WORDS;
 export const H_NOT_EMPTY_WAITERS = H_NOT_EMPTY_SEQ + 1;
 export const H_NOT_EMPTY_ASYNC = H_NOT_EMPTY_SEQ + 2;

@@ -23,7 +23,7 @@
 import {
   BROADCAST_MAGIC, BROADCAST_VERSION, H_CAPACITY, H_CLOSED, H_CODEC, H_MAGIC, H_MAX_MESSAGE_BYTES, H_MAX_SUBSCRIBERS,
   H_NOT_EMPTY_ASYNC, H_NOT_EMPTY_SEQ, H_NOT_EMPTY_WAITERS, H_NOT_FULL_ASYNC, H_NOT_FULL_SEQ, H_NOT_FULL_WAITERS,
-  H_JOINS, H_POLICY, H_SLOT_BYTES, H_STALL_TIMEOUT_MS, H_TAIL, H_VERSION, LENGTH_WITHDRAWN, POLICY_WAIT, SLOT_LENGTH,
+  H_JOINS, H_POLICY, H_SLOT_BYTES, H_SUB_HIGH, H_STALL_TIMEOUT_MS, H_TAIL, H_VERSION, LENGTH_WITHDRAWN, POLICY_WAIT, SLOT_LENGTH,
   SLOT_READY, SLOT_WRITING, SUB_ACTIVE, SUB_CURSOR, SUB_EVICTED, SUB_FREE, SUB_JOINING, SUB_STATE, geometryOf,
   type BroadcastGeometry,
 } from './layout.js';
@@ -86,7 +86,8 @@ export class Ring {
     this.params = params;
     this.#g = geometryOf(params.capacity, params.slotBytes, params.maxSubscribers);
     this.#mask = params.capacity - 1;
-    this.notEmpty = { i32: this.i32, seq: H_NOT_EMPTY_SEQ, waiters: H_NOT_EMPTY_WAITERS, asyncWaits: H_NOT_EMPTY_ASYNC, spin: { ms: 0.05 } };
+    // A subscriber spins on past the spin budget while TAIL moves: producers are at work.
+    this.notEmpty = { i32: this.i32, seq: H_NOT_EMPTY_SEQ, waiters: H_NOT_EMPTY_WAITERS, asyncWaits: H_NOT_EMPTY_ASYNC, spin: { ms: 0.05 }, progress: H_TAIL };
     this.notFull = { i32: this.i32, seq: H_NOT_FULL_SEQ, waiters: H_NOT_FULL_WAITERS, asyncWaits: H_NOT_FULL_ASYNC, spin: { ms: 0.05 } };
   }
 
@@ -132,6 +133,11 @@ export class Ring {
       throw new TypeError('this broadcast ring\'s header does not match its memory\'s size: the memory was overwritten');
     }
     return new Ring(buffer, params);
+  }
+
+  /** 'wait': subscribers' cursors hold producers back. */
+  get gates(): boolean {
+    return this.params.policy === POLICY_WAIT;
   }
 
   #slotWord(slot: number, word: number): number {
@@ -226,7 +232,8 @@ export class Ring {
     for (;;) {
       let min = t;
       let minIndex = -1;
-      for (let i = 0; i < this.params.maxSubscribers; i++) {
+      const high = Atomics.load(h, H_SUB_HIGH);
+      for (let i = 0; i < high; i++) {
         if (Atomics.load(h, this.#subWord(i, SUB_STATE)) !== SUB_ACTIVE) continue;
         const c = Atomics.load(h, this.#subWord(i, SUB_CURSOR));
         if (((c - min) | 0) < 0) {
@@ -246,7 +253,7 @@ export class Ring {
       // ACTIVE, cursor unmoved for stallTimeoutMs while it held us back: stop waiting for it.
       Atomics.compareExchange(h, this.#subWord(minIndex, SUB_STATE), SUB_ACTIVE, SUB_EVICTED);
       g.stuckIndex = -1;
-      this.#wakeProducers(); // the others waiting behind it may go on too
+      this.wakeProducers(); // the others waiting behind it may go on too
     }
   }
 
@@ -293,6 +300,10 @@ export class Ring {
     for (let i = 0; i < this.params.maxSubscribers; i++) {
       // FREE → JOINING: the entry is ours; producers ignore it until it is ACTIVE.
       if (Atomics.compareExchange(h, this.#subWord(i, SUB_STATE), SUB_FREE, SUB_JOINING) !== SUB_FREE) continue;
+      // SUB_HIGH > i before the entry is ACTIVE: a producer's scan that reads the new SUB_HIGH reaches it.
+      for (let high = Atomics.load(h, H_SUB_HIGH); high <= i; high = Atomics.load(h, H_SUB_HIGH)) {
+        if (Atomics.compareExchange(h, H_SUB_HIGH, high, i + 1) === high) break;
+      }
       Atomics.store(h, this.#subWord(i, SUB_CURSOR), cursor());
       Atomics.store(h, this.#subWord(i, SUB_STATE), SUB_ACTIVE);
       // Producers rescan before their next claim: a cursor from oldest() may sit below their cached limit.
@@ -302,13 +313,14 @@ export class Ring {
     return -1;
   }
 
-  /** Publishes subscriber i's cursor (it has read everything before c), waking producers waiting for room. */
-  advance(i: number, c: number): void {
+  /** Publishes subscriber i's cursor (it has read everything before c); `wake`: also wake producers waiting for room. */
+  advance(i: number, c: number, wake: boolean): void {
     Atomics.store(this.i32, this.#subWord(i, SUB_CURSOR), c);
-    this.#wakeProducers();
+    if (wake) this.wakeProducers();
   }
 
-  #wakeProducers(): void {
+  /** Wakes producers waiting for room, if any. */
+  wakeProducers(): void {
     if (Atomics.load(this.i32, H_NOT_FULL_WAITERS) > 0) {
       Atomics.add(this.i32, H_NOT_FULL_SEQ, 1);
       Atomics.notify(this.i32, H_NOT_FULL_SEQ);
@@ -323,14 +335,15 @@ export class Ring {
   /** An evicted subscriber gates again from cursor c (which it then checks, as any read). */
   rejoin(i: number, c: number): void {
     Atomics.store(this.i32, this.#subWord(i, SUB_CURSOR), c);
-    // EVICTED → ACTIVE: only its own subscriber does this.
+    // EVICTED → ACTIVE: only its own subscriber does this. Producers rescan: their limits left it out.
     Atomics.compareExchange(this.i32, this.#subWord(i, SUB_STATE), SUB_EVICTED, SUB_ACTIVE);
+    Atomics.add(this.i32, H_JOINS, 1);
   }
 
   /** Frees entry i (unsubscribe, or its Subscriber was collected). */
   leave(i: number): void {
     Atomics.store(this.i32, this.#subWord(i, SUB_STATE), SUB_FREE);
-    this.#wakeProducers();
+    this.wakeProducers();
   }
 
   /** Entries in use (JOINING, ACTIVE or EVICTED). */

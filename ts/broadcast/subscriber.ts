@@ -38,14 +38,24 @@ export class Subscriber<T = Uint8Array> {
   #cursor: number;
   #missed = 0;
   #left = false;
+  /** Positions advanced since producers were last woken. */
+  #unwoken = false;
+  readonly #wakeMask: number;
+  /** A 'wait' ring: this subscriber's cursor holds producers back. */
+  readonly #gating: boolean;
+  /** From this position on ('wait'), no producer writes a slot this subscriber has not passed: views are safe. */
+  #inPlaceFrom: number;
   readonly #unregister = {};
 
   /** @internal Use subscribe(). */
-  constructor(ring: Ring, codec: WireCodec<T>, index: number, cursor: number) {
+  constructor(ring: Ring, codec: WireCodec<T>, index: number, cursor: number, inPlaceFrom: number) {
     this.#ring = ring;
     this.#codec = codec;
     this.#index = index;
     this.#cursor = cursor;
+    this.#wakeMask = Math.max(1, ring.params.capacity >>> 3) - 1;
+    this.#gating = ring.gates;
+    this.#inPlaceFrom = inPlaceFrom;
     collected.register(this, { ring, index }, this.#unregister);
   }
 
@@ -99,8 +109,12 @@ export class Subscriber<T = Uint8Array> {
   /**
    * Hands every message there is now (up to `max`) to `handler(bytes,
    * offset, length)`, raw bytes (no codec), and returns how many; 0 when
-   * none. Each is a private copy, checked whole before the handler sees it,
-   * valid during the call. Never waits.
+   * none. Never waits. In a 'wait' ring each is a view of shared memory,
+   * valid only during the call (copy what you keep); where a producer could
+   * be overwriting the slot meanwhile ('overwrite' rings, and what a
+   * subscriber from 'oldest', or one that rejoined after an eviction, reads
+   * of the ring it found), a private copy, checked whole before the handler
+   * sees it.
    */
   tryDrain(handler: DrainHandler, max?: number): number {
     checkFunction(handler, 'tryDrain', 'a handler(bytes, offset, length)');
@@ -176,7 +190,7 @@ export class Subscriber<T = Uint8Array> {
     return value as T;
   }
 
-  /** Up to `max` messages through `handler` (private copies); the count, 0 when none, -1 when closed and drained. */
+  /** Up to `max` messages through `handler`; the count, 0 when none, -1 when closed and drained. */
   #drainOnce(handler: DrainHandler, max: number): number {
     let n = 0;
     while (n < max) {
@@ -190,18 +204,25 @@ export class Subscriber<T = Uint8Array> {
   /**
    * Reads the next message through `read(bytes, offset, length)`, skipping
    * withdrawn positions and, when lapped, jumping to the oldest message held.
-   * `copy`: read from a private copy, checked whole first (a handler that
-   * has seen torn bytes cannot be undone); else read in place and check after
-   * (a decoded value is discarded if the slot changed meanwhile).
+   * `handOut`: `read` is a handler that cannot be undone, so where the slot
+   * may change under it, it gets a private copy checked whole first; else
+   * (decoding) it reads in place and the value is dropped if the slot changed.
    */
-  #next(read: DrainHandler, copy: boolean): typeof READY | typeof NONE | typeof DRAINED {
+  #next(read: DrainHandler, handOut: boolean): typeof READY | typeof NONE | typeof DRAINED {
     if (this.#left) throw new Error('this subscriber has unsubscribed: subscribe again to receive');
     const ring = this.#ring;
-    if (ring.evicted(this.#index)) ring.rejoin(this.#index, this.#cursor);
+    if (this.#gating && ring.evicted(this.#index)) {
+      ring.rejoin(this.#index, this.#cursor);
+      this.#inPlaceFrom = ring.tail();
+    }
     for (;;) {
       const c = this.#cursor;
       const state = ring.read(c);
       if (state === NOT_READY) {
+        if (this.#unwoken) {
+          this.#unwoken = false;
+          ring.wakeProducers();
+        }
         return ring.closed() && ring.tail() === c ? DRAINED : NONE;
       }
       if (state === LAPPED) {
@@ -211,7 +232,9 @@ export class Subscriber<T = Uint8Array> {
       if (state === READY) {
         const length = ring.readLength;
         const at = ring.dataAt(c);
-        if (copy) {
+        // In place unless a producer may be writing the slot: an 'overwrite' ring, or, in a 'wait' ring, a
+        // position before #inPlaceFrom (producers' cached limits may predate this subscriber's cursor there).
+        if (handOut && (!this.#gating || ((c - this.#inPlaceFrom) | 0) < 0)) {
           const bytes = ring.bytes.slice(at, at + length);
           if (!ring.intact(c)) {
             this.#jump(c);
@@ -240,7 +263,13 @@ export class Subscriber<T = Uint8Array> {
 
   #advance(c: number): void {
     this.#cursor = c;
-    this.#ring.advance(this.#index, c);
+    if (!this.#gating) return; // 'overwrite': no producer reads cursors
+    // Producers waiting for room are woken once every WAKE_EVERY positions, and
+    // when this subscriber catches up (#next): one wake per message from every
+    // subscriber woke a waiting producer far more often than room appeared.
+    const wake = (c & this.#wakeMask) === 0;
+    this.#unwoken = !wake;
+    this.#ring.advance(this.#index, c, wake);
   }
 
   /** Lapped at c: on to the oldest message held (at least c + 1), counting the positions skipped. */
