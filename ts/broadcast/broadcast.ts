@@ -91,7 +91,7 @@ export class Broadcast<T = Uint8Array> {
   push(value: T, timeoutMs?: number): void {
     assertCanBlock('push', 'pushAsync');
     const deadline = deadlineOf(timeoutMs, 'push');
-    const bytes = this.#encode(value).slice();
+    const bytes = this.#encode(value); // no copy: this call returns only once it is published
     if (this.#pushBytes(bytes)) return;
     if (!waitSync(this.#ring.notFull, () => this.#pushBytes(bytes), deadline, this.#tickMs())) throw new TimeoutError('push', timeoutMs!);
   }
@@ -185,7 +185,8 @@ export class Broadcast<T = Uint8Array> {
   }
 
   #encode(value: T): Uint8Array {
-    const encoded = this.#codec.encodeInto(value, this.#scratch);
+    // 'bytes': the value itself (checked), copied once, into its slot; other codecs encode into the scratch first.
+    const encoded = this.#codec.name === 'bytes' ? this.#codec.encode(value) : this.#codec.encodeInto(value, this.#scratch);
     const bytes = typeof encoded === 'number' ? this.#scratch.subarray(0, encoded) : encoded;
     if (bytes.length > this.maxMessageBytes) {
       throw new RangeError(`the message encodes to ${bytes.length} bytes; this broadcast carries at most ${this.maxMessageBytes} (maxMessageBytes)`);
@@ -193,11 +194,18 @@ export class Broadcast<T = Uint8Array> {
     return bytes;
   }
 
+  /** One message: the hot path, with no closure or array per push (measured: about half the cost of #claimed). */
   #pushBytes(bytes: Uint8Array): boolean {
-    return this.#claimed(1, false, () => {
-      this.#ring.bytes.set(bytes, this.#ring.dataAt(this.#gate.at));
-      return [bytes.length];
-    }) === 1;
+    const ring = this.#ring;
+    const r = claimRetrying(ring, 1, this.#gate);
+    if (r === CLOSED) throw new QueueClosedError('the broadcast is closed');
+    if (r !== CLAIMED) return false;
+    const at = this.#gate.at;
+    ring.begin(at);
+    ring.bytes.set(bytes, ring.dataAt(at));
+    ring.publish(at, bytes.length);
+    ring.wakeSubscribers();
+    return true;
   }
 
   #publishOnce(length: number, fill: PublishFill, count: number, operation: string, first = 0): number {

@@ -170,25 +170,33 @@ export class Subscriber<T = Uint8Array> {
 
   /** One take: the next message decoded, NONE (nothing now) or DRAINED (closed, all read). */
   #take(): Attempt<T> {
-    let value: T | undefined;
-    let failure: unknown;
-    let failed: Uint8Array | undefined;
-    const got = this.#next((bytes, offset, length) => {
-      // Once per read: a torn read is discarded by #next and read again, so only the last one counts.
-      failure = failed = undefined;
-      try {
-        value = this.#codec.decodeAt(bytes, offset, length);
-      } catch (e) {
-        failure = e;
-        failed = bytes.slice(offset, offset + length);
-      }
-    }, false);
+    const got = this.#next(this.#decode, false);
     if (got !== READY) return got === DRAINED ? DRAINED : NONE;
+    const failed = this.#failed;
     if (failed !== undefined) {
+      const failure = this.#failure;
+      this.#failed = this.#failure = undefined;
       throw failure instanceof CodecError ? failure : new CodecError('decoding a broadcast message failed', { cause: failure, bytes: failed });
     }
-    return value as T;
+    const value = this.#value as T;
+    this.#value = undefined;
+    return value;
   }
+
+  // What #decode last read: one bound function for every take, no closure per call.
+  #value: T | undefined;
+  #failure: unknown;
+  #failed: Uint8Array | undefined;
+  readonly #decode: DrainHandler = (bytes, offset, length) => {
+    // Once per read: a torn read is dropped by #next and read again, so only the last one counts.
+    this.#failure = this.#failed = undefined;
+    try {
+      this.#value = this.#codec.decodeAt(bytes, offset, length);
+    } catch (e) {
+      this.#failure = e;
+      this.#failed = bytes.slice(offset, offset + length);
+    }
+  };
 
   /** Up to `max` messages through `handler`; the count, 0 when none, -1 when closed and drained. */
   #drainOnce(handler: DrainHandler, max: number): number {
