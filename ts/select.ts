@@ -101,13 +101,21 @@ const SLICE_MAX_MS = 1;
 /** Where this thread's next scan starts: one past the source its last select took from. */
 let cursor = 0;
 
-/** The sources' ports, checked: a non-empty array of queues. */
+/** The ports of the last source lists, by list: a loop that selects over the same array makes none per call. */
+const portCache = new WeakMap<readonly Selectable<unknown>[], { readonly sources: Selectable<unknown>[]; readonly ports: SelectPort<unknown>[] }>();
+
+/** The sources' ports, checked: a non-empty array of queues and subscribers. */
 function portsOf<T>(sources: readonly Selectable<T>[], operation: string): SelectPort<T>[] {
+  const cached = portCache.get(sources);
+  // The same array with the same elements (it may have been changed since): its ports again.
+  if (cached !== undefined && cached.sources.length === sources.length && cached.sources.every((s, i) => s === sources[i])) {
+    return cached.ports as SelectPort<T>[];
+  }
   if (!Array.isArray(sources)) {
     throw new TypeError(`${operation} takes an array of queues and subscribers; got ${sources === null ? 'null' : typeof sources}`);
   }
   if (sources.length === 0) throw new RangeError(`${operation} takes at least one queue or subscriber; got an empty array`);
-  return sources.map((source, i) => {
+  const ports = sources.map((source, i) => {
     if (!(source instanceof Queue) && !(source instanceof Subscriber)) {
       const got = source === null ? 'null' : typeof source !== 'object' ? typeof source
         : `an object (${(source as object).constructor?.name ?? 'no prototype'})`;
@@ -115,6 +123,8 @@ function portsOf<T>(sources: readonly Selectable<T>[], operation: string): Selec
     }
     return source.selectPort();
   });
+  portCache.set(sources, { sources: [...sources], ports });
+  return ports;
 }
 
 /** The scan's outcome when nothing was taken: every source closed and drained, or some still open. */

@@ -84,4 +84,5 @@ export const FANOUT_IMPL = {
 };
 // ---- select module (scenarios/select.mjs): one consumer, 4 queues vs 1 ----
 export const SELECT = 'select: 2 producers → 1 consumer, 64 B';
+export const SELECT_ONE_THREAD = 'select: one thread, messages already queued, 64 B';
 export const SELECT_IMPL = { pop: 'wasmq pop, one queue', select: 'wasmq select over 4 queues' };

@@ -1,6 +1,6 @@
 // The performance targets of the benchmark issues, evaluated on one run's
 // figures. A target with a missing figure is "not measured", never "holds".
-import { COMLINK_CALL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
+import { COMLINK_CALL, FANOUT, FANOUT_IMPL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, SELECT, SELECT_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
 
 const T64 = throughputScenario(1, 1, 64);
 const COLD64 = coldScenario(64);
@@ -152,6 +152,18 @@ const TARGETS = [
     target: 'a pool that has replaced 100 crashed workers runs tiny tasks at ≥ 0.95 of a fresh pool\'s rate, in the same run',
     ratio: (m) => m(POOL_CRASHED.scenario, POOL_CRASHED.crashed) / m(POOL_CRASHED.scenario, POOL_CRASHED.fresh),
     holds: (r) => r >= 0.95,
+  },
+  // ---- issue 13: broadcast and select ----
+  ...[['wait', FANOUT_IMPL.wasmqWait], ['overwrite', FANOUT_IMPL.wasmqOverwrite]].map(([policy, impl]) => ({
+    target: `broadcast 1 producer → 4 subscribers, 64 B, whenFull '${policy}': ≥ 20× BroadcastChannel deliveries/s`,
+    ratio: (m) => m(FANOUT, impl) / m(FANOUT, FANOUT_IMPL.broadcastChannel),
+    holds: (r) => r >= 20,
+  })),
+  {
+    // Lower is better: select's time per message over pop's, same producers.
+    target: 'select over 4 queues costs ≤ 1.5× a plain pop on one queue fed by the same producers (ratio = pop msg/s / select msg/s ≤ 1.5)',
+    ratio: (m) => m(SELECT, SELECT_IMPL.pop) / m(SELECT, SELECT_IMPL.select),
+    holds: (r) => r <= 1.5,
   },
   {
     target: `every throughput cell's spread (rIQR across its rounds and thread sets) ≤ ${percent(MAX_THROUGHPUT_RIQR)} (measured = the widest)`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_THROUGHPUT_RIQR, evaluateTargets } from '../../../bench/lib/targets.mjs';
-import { COMLINK_CALL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
+import { COMLINK_CALL, FANOUT, FANOUT_IMPL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, SELECT, SELECT_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from '../../../bench/lib/names.mjs';
 
 const key = (s: string, i: string) => `${s}|${i}`;
 
@@ -57,6 +57,12 @@ describe('bench targets', () => {
     [key(POOL.cpu, POOL_IMPL.wasmq)]: 1520,
     [key(POOL.latency, POOL_IMPL.piscina)]: 80,
     [key(POOL.latency, POOL_IMPL.wasmq)]: 8,
+    // Broadcast and select (issue 13), each just meeting its target.
+    [key(FANOUT, FANOUT_IMPL.broadcastChannel)]: 5e5,
+    [key(FANOUT, FANOUT_IMPL.wasmqWait)]: 1e7,
+    [key(FANOUT, FANOUT_IMPL.wasmqOverwrite)]: 1.2e7,
+    [key(SELECT, SELECT_IMPL.pop)]: 3e6,
+    [key(SELECT, SELECT_IMPL.select)]: 2e6,
   };
   const tight = [
     { scenario: t64, impl: IMPL.wasmq, rIQR: 0.05 },
@@ -70,10 +76,18 @@ describe('bench targets', () => {
 
   it('says every target holds when the figures meet them', () => {
     const verdicts = evaluateTargets(lookup(passing), tight);
-    expect(verdicts).toHaveLength(28);
+    expect(verdicts).toHaveLength(31);
     expect(verdicts.filter((v) => v.verdict !== 'holds')).toEqual([]);
     expect(verdicts[0].ratio).toBe(30);
     expect(verdicts[0].shown).toBe('30.0×');
+  });
+
+  it("holds each broadcast policy to 20× BroadcastChannel's deliveries, and select to 1.5× pop's cost", () => {
+    const slower = { ...passing, [key(FANOUT, FANOUT_IMPL.wasmqOverwrite)]: 9e6, [key(SELECT, SELECT_IMPL.select)]: 1.9e6 };
+    const verdicts = evaluateTargets(lookup(slower), tight);
+    expect(find(verdicts, "whenFull 'wait'").verdict).toBe('holds');
+    expect(find(verdicts, "whenFull 'overwrite'")).toMatchObject({ ratio: 18, verdict: 'does not hold' });
+    expect(find(verdicts, 'select over 4 queues').verdict).toBe('does not hold');
   });
 
   it('holds a pool that replaced 100 crashed workers to 0.95 of a fresh pool\'s tiny-task rate', () => {
