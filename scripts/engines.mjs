@@ -38,6 +38,7 @@ export const ENGINE_TESTS = [
   'test/structures.test.ts',
   'test/structures.threads.test.ts',
   'test/select.test.ts',
+  'test/select.property.test.ts',
   'test/select.threads.test.ts',
   'test/broadcast',
   'test/pool',
