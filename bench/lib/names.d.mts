@@ -28,3 +28,13 @@ export const POOL: {
 };
 // ---- end pool module names ----
 export const POOL_CRASHED: { scenario: string; fresh: string; crashed: string };
+// ---- broadcast and select module names ----
+export const FANOUT_SUBSCRIBERS: number;
+export const FANOUT: string;
+export const FANOUT_IMPL: {
+  readonly broadcastChannel: string; readonly ports: string; readonly wasmqWait: string; readonly wasmqOverwrite: string;
+  readonly broadcastChannelBatch: string; readonly wasmqWaitBatch: string;
+};
+export const SELECT: string;
+export const SELECT_ONE_THREAD: string;
+export const SELECT_IMPL: { readonly pop: string; readonly select: string };
