@@ -11,6 +11,7 @@ import type { DrainHandler, DrainOptions, WaitOptions } from '../queue/types.js'
 import type { SelectPort } from '../select.js';
 import { afterTurn, waitAsync, waitSync } from '../wait.js';
 import { LAPPED, NOT_READY, READY, type Ring } from './ring.js';
+import { untilClosed } from '../queue/until-closed.js';
 
 /** Frees the entry of a Subscriber that was garbage-collected without unsubscribe(). */
 const collected = new FinalizationRegistry<{ ring: Ring; index: number }>(({ ring, index }) => ring.leave(index));
@@ -152,15 +153,8 @@ export class Subscriber<T = Uint8Array> {
   }
 
   /** Pops (popAsync) until the broadcast is closed and drained. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      try {
-        yield await this.popAsync();
-      } catch (e) {
-        if (e instanceof QueueClosedError) return;
-        throw e;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilClosed(() => this.popAsync());
   }
 
   /** @internal For select (ts/select.ts). */

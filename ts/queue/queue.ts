@@ -19,6 +19,7 @@ import { checkedFill, checkedHandler } from './view-check.js';
 import { packRecords } from './records.js';
 import { DRAINED, NONE, Transfer, took, valueOrDrained, type Attempt } from './transfer.js';
 import type { SelectPort } from '../select.js';
+import { untilClosed } from './until-closed.js';
 
 /**
  * One thread's face of a queue in shared memory: a lock-free, bounded,
@@ -506,15 +507,8 @@ export class Queue<T = Uint8Array> {
    * Pops (with {@link Queue.popAsync}) until the queue is closed and
    * drained, then ends. Other errors (e.g. CodecError) end it by throwing.
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for (;;) {
-      try {
-        yield await this.popAsync();
-      } catch (e) {
-        if (e instanceof QueueClosedError) return;
-        throw e;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return untilClosed(() => this.popAsync());
   }
 
   /**
