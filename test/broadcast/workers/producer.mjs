@@ -8,6 +8,9 @@ import { parentPort, workerData } from '../../workers/thread-port.mjs';
 const { handle, id, count, maxLen, gate } = workerData;
 const b = attachBroadcast(handle);
 const go = new Int32Array(gate);
+// After this module has evaluated, as in subscriber.mjs (a thread terminated mid-evaluation crashes V8 in Node 22+).
+setTimeout(main);
+function main() {
 Atomics.wait(go, 0, 0);
 let seq = 0;
 for (let step = 0; seq < count; step++) {
@@ -26,3 +29,4 @@ for (let step = 0; seq < count; step++) {
   }
 }
 parentPort.postMessage({ pushed: seq });
+}

@@ -25,6 +25,10 @@ function take(m) {
   received++;
 }
 const sleep = new Int32Array(new SharedArrayBuffer(4));
+// The loop runs after this module has finished evaluating: a thread terminated while blocked inside a
+// top-level await module's evaluation crashes V8 in Node 22 to 26 (SourceTextModule::AsyncModuleExecutionFulfilled).
+setTimeout(main);
+function main() {
 try {
   for (;;) {
     if (received >= stopAfter) {
@@ -43,3 +47,4 @@ try {
   if (!(e instanceof QueueClosedError)) errors.push(String(e?.stack ?? e));
 }
 parentPort.postMessage({ received, missed: s.missed, order, last, errors });
+}
