@@ -261,3 +261,26 @@ export function resolveCodec<T>(option: CodecName | Codec<T> | undefined): WireC
       return customCodec(option);
   }
 }
+
+/**
+ * @internal The codec an attaching thread uses: the creator's built-in one,
+ * or (stored 'custom') the custom one it must pass again. `what` names the
+ * thing attached ("this queue"), `call` the attaching call and `verb` what it
+ * does, for the errors.
+ */
+export function negotiateCodec<T>(
+  stored: CodecName | 'custom',
+  asked: CodecName | Codec<T> | undefined,
+  { what, call, verb }: { what: string; call: string; verb: string },
+): WireCodec<T> {
+  if (stored === 'custom') {
+    if (asked === undefined || typeof asked === 'string') {
+      throw new TypeError(`${what} was created with a custom codec: pass it again, ${call}(handle, { codec })`);
+    }
+    return resolveCodec<T>(asked);
+  }
+  if (asked !== undefined && asked !== stored) {
+    throw new TypeError(`${what} was created with codec '${stored}'; ${verb} it with that codec (or none)`);
+  }
+  return resolveCodec<T>(stored);
+}

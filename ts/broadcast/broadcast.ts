@@ -9,7 +9,7 @@ import { checkFunction, checkSignal, countOf, deadlineOf, optionsOf } from '../q
 import type { PublishFill, PublishOptions, WaitOptions } from '../queue/types.js';
 import { afterTurn, waitAsync, waitSync } from '../wait.js';
 import type { BroadcastHandle } from './options.js';
-import { BUSY, CLAIMED, CLOSED, FULL, newGate, type Ring } from './ring.js';
+import { BUSY, CLAIMED, CLOSED, FULL, newGate, type Gate, type Ring } from './ring.js';
 
 /** Claim attempts while a producer a lap behind finishes writing a slot (it is mid-copy: microseconds). */
 const BUSY_RETRIES = 64;
@@ -254,7 +254,7 @@ export class Broadcast<T = Uint8Array> {
 }
 
 /** ring.claim, retried while a producer a whole lap behind is still writing a slot of the claim. */
-function claimRetrying(ring: Ring, n: number, g: ReturnType<typeof newGate>): number {
+function claimRetrying(ring: Ring, n: number, g: Gate): number {
   let r = ring.claim(n, g);
   for (let k = 0; r === BUSY && k < BUSY_RETRIES; k++) r = ring.claim(n, g);
   return r;

@@ -1,7 +1,7 @@
 // createBroadcast's options, the broadcast handle, and the codec an attaching
 // thread uses: checked here, so that the ring and the classes see only valid
 // values.
-import { resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
+import { negotiateCodec, resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
 import { POLICY_OVERWRITE, POLICY_WAIT } from './layout.js';
 import { Ring, type RingParams } from './ring.js';
 
@@ -116,12 +116,6 @@ export function openBroadcast<T>(handle: unknown, asked: CodecName | Codec<T> | 
   const ring = Ring.attach((handle as BroadcastHandle).buffer);
   const stored = CODECS[ring.params.codec];
   if (stored === undefined) throw new TypeError(`not a usable wasmq broadcast: unknown codec id ${ring.params.codec} in its header`);
-  if (stored === 'custom') {
-    if (asked === undefined || typeof asked === 'string') {
-      throw new TypeError(`this broadcast was created with a custom codec: pass it again, ${operation}(handle, { codec })`);
-    }
-  } else if (asked !== undefined && asked !== stored) {
-    throw new TypeError(`this broadcast was created with codec '${stored}'; ${operation} it with that codec (or none)`);
-  }
-  return { ring, codec: resolveCodec<T>(stored === 'custom' ? asked : stored), codecName: stored };
+  const codec = negotiateCodec<T>(stored, asked, { what: 'this broadcast', call: operation, verb: operation });
+  return { ring, codec, codecName: stored };
 }

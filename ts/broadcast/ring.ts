@@ -27,7 +27,7 @@ import {
   SLOT_READY, SLOT_WRITING, SUB_ACTIVE, SUB_CURSOR, SUB_EVICTED, SUB_FREE, SUB_JOINING, SUB_STATE, geometryOf,
   type BroadcastGeometry,
 } from './layout.js';
-import type { WakeWord } from '../wait.js';
+import { newSpinBudget, type WakeWord } from '../wait.js';
 
 /** claim() outcomes. */
 export const CLAIMED = 0;
@@ -87,8 +87,8 @@ export class Ring {
     this.#g = geometryOf(params.capacity, params.slotBytes, params.maxSubscribers);
     this.#mask = params.capacity - 1;
     // A subscriber spins on past the spin budget while TAIL moves: producers are at work.
-    this.notEmpty = { i32: this.i32, seq: H_NOT_EMPTY_SEQ, waiters: H_NOT_EMPTY_WAITERS, asyncWaits: H_NOT_EMPTY_ASYNC, spin: { ms: 0.05 }, progress: H_TAIL };
-    this.notFull = { i32: this.i32, seq: H_NOT_FULL_SEQ, waiters: H_NOT_FULL_WAITERS, asyncWaits: H_NOT_FULL_ASYNC, spin: { ms: 0.05 } };
+    this.notEmpty = { i32: this.i32, seq: H_NOT_EMPTY_SEQ, waiters: H_NOT_EMPTY_WAITERS, asyncWaits: H_NOT_EMPTY_ASYNC, spin: newSpinBudget(), progress: H_TAIL };
+    this.notFull = { i32: this.i32, seq: H_NOT_FULL_SEQ, waiters: H_NOT_FULL_WAITERS, asyncWaits: H_NOT_FULL_ASYNC, spin: newSpinBudget() };
   }
 
   /** A new ring in a new SharedArrayBuffer. */
@@ -216,9 +216,14 @@ export class Ring {
 
   /** After publishing: wakes every parked subscriber (each wants every message). */
   wakeSubscribers(): void {
-    if (Atomics.load(this.i32, H_NOT_EMPTY_WAITERS) > 0) {
-      Atomics.add(this.i32, H_NOT_EMPTY_SEQ, 1);
-      Atomics.notify(this.i32, H_NOT_EMPTY_SEQ);
+    this.#wake(this.notEmpty);
+  }
+
+  /** The waker's half (ts/wait.ts): after publishing, if anyone is registered, bump the word and wake them all. */
+  #wake(word: WakeWord): void {
+    if (Atomics.load(this.i32, word.waiters) > 0) {
+      Atomics.add(this.i32, word.seq, 1);
+      Atomics.notify(this.i32, word.seq);
     }
   }
 
@@ -321,10 +326,7 @@ export class Ring {
 
   /** Wakes producers waiting for room, if any. */
   wakeProducers(): void {
-    if (Atomics.load(this.i32, H_NOT_FULL_WAITERS) > 0) {
-      Atomics.add(this.i32, H_NOT_FULL_SEQ, 1);
-      Atomics.notify(this.i32, H_NOT_FULL_SEQ);
-    }
+    this.#wake(this.notFull);
   }
 
   /** Whether a producer evicted subscriber i. */
@@ -349,7 +351,8 @@ export class Ring {
   /** Entries in use (JOINING, ACTIVE or EVICTED). */
   subscriberCount(): number {
     let n = 0;
-    for (let i = 0; i < this.params.maxSubscribers; i++) if (Atomics.load(this.i32, this.#subWord(i, SUB_STATE)) !== SUB_FREE) n++;
+    const high = Atomics.load(this.i32, H_SUB_HIGH); // entries past it were never used
+    for (let i = 0; i < high; i++) if (Atomics.load(this.i32, this.#subWord(i, SUB_STATE)) !== SUB_FREE) n++;
     return n;
   }
 }

@@ -3,7 +3,7 @@
 // handle checks its shape, instantiates the kernel over its memory, lets the
 // kernel validate the header, and negotiates the codec.
 import { Kernel, LAYOUT_VERSION, type CodecKind } from '../kernel/kernel.js';
-import { resolveCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
+import { negotiateCodec, type Codec, type CodecName, type WireCodec } from '../codecs.js';
 import { describeValue } from '../errors.js';
 
 /**
@@ -106,19 +106,7 @@ export function openHandle<T>(handle: unknown, options: AttachOptions<T>): { ker
         throw new TypeError(`not a usable wasmq queue: unknown codec id ${opened.codecId} in its header`);
     }
   }
-  return { kernel: opened, codec: negotiateCodec(opened.codec, options.codec) };
+  return { kernel: opened, codec: negotiateCodec(opened.codec, options.codec, { what: 'this queue', call: 'attachQueue', verb: 'attach' }) };
 }
 
-/** The codec an attaching thread uses: the creator's built-in one, or the custom one it passes again. */
-function negotiateCodec<T>(stored: CodecKind, asked: CodecName | Codec<T> | undefined): WireCodec<T> {
-  if (stored === 'custom') {
-    if (asked === undefined || typeof asked === 'string') {
-      throw new TypeError('this queue was created with a custom codec: pass it again, attachQueue(handle, { codec })');
-    }
-    return resolveCodec<T>(asked);
-  }
-  if (asked !== undefined && asked !== stored) {
-    throw new TypeError(`this queue was created with codec '${stored}'; attach it with that codec (or none)`);
-  }
-  return resolveCodec<T>(stored);
-}
+
