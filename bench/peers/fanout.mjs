@@ -14,19 +14,18 @@
 // and drain (in place) on the wasmq side.
 import { MessageChannel } from 'node:worker_threads';
 import { attachBroadcast, createBroadcast, subscribe } from '../../dist/index.js';
-import { wallNow } from '../lib/messages.mjs';
+import { idAt, idOf, payload, stamp, wallNow } from '../lib/messages.mjs';
 
 export const PAYLOAD = 64;
 /** Records per batch in the batched idioms. */
 export const BATCH = 64;
 
-/** A message: 64 bytes, the sequence number in the first four. */
-function message(seq) {
-  const m = new Uint8Array(PAYLOAD);
-  new DataView(m.buffer).setUint32(0, seq, true);
-  return m;
-}
-const seqOf = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+// A message is 64 bytes with its sequence number in the first four, stamped
+// and read byte by byte (lib/messages.mjs) as every peer does: a DataView
+// over a small typed array's .buffer makes V8 move its bytes off the heap,
+// which cost more than a push and four pops together. Each producer stamps
+// the same buffer(s) again for every message: every transport here copies
+// what it is given (postMessage clones, push copies into the ring).
 
 /**
  * What one subscriber received over all rounds, checking the order. Sequence
@@ -75,6 +74,8 @@ export function open(role, data, ctx) {
 function producer(data, ctx) {
   const bc = ctx.impl === 'broadcastChannel' ? new BroadcastChannel(data.name) : undefined;
   const b = ctx.impl === 'wasmq' ? attachBroadcast(data.handle) : undefined;
+  const one = payload(PAYLOAD);
+  const batch = Array.from({ length: BATCH }, () => payload(PAYLOAD));
   return {
     async run({ count, round }) {
       const start = wallNow();
@@ -82,14 +83,16 @@ function producer(data, ctx) {
       const end = (round + 1) * count;
       if (ctx.batch) {
         for (let seq = first; seq < end; seq += BATCH) {
-          const group = Array.from({ length: Math.min(BATCH, end - seq) }, (_, k) => message(seq + k));
+          const group = batch.length === Math.min(BATCH, end - seq) ? batch : batch.slice(0, end - seq);
+          for (let k = 0; k < group.length; k++) stamp(group[k], seq + k);
           if (bc) bc.postMessage(group);
           else for (let k = 0; k < group.length; ) k += b.pushBatch(k === 0 ? group : group.slice(k)) || (b.push(group[k]), 1);
         }
         return { start, end: wallNow() };
       }
       for (let seq = first; seq < end; seq++) {
-        const m = message(seq);
+        const m = one;
+        stamp(m, seq);
         if (bc) bc.postMessage(m);
         else if (b) b.push(m);
         else for (const port of data.ports) port.postMessage(m);
@@ -108,10 +111,10 @@ function subscriber(data, ctx) {
     return {
       async run({ count, round }) {
         // Until every position up to this round's last is received or counted missed.
-        const take = (bytes, offset) => c.take(bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24));
+        const take = (bytes, offset) => c.take(idAt(bytes, offset));
         while (c.received + s.missed < (round + 1) * count) {
           if (ctx.batch) s.drain(take, { max: BATCH, timeoutMs: 60_000 });
-          else c.take(seqOf(s.pop(60_000)));
+          else c.take(idOf(s.pop(60_000)));
         }
         const r = { received: c.received - received, missed: s.missed - missed, end: wallNow() };
         received = c.received;
@@ -125,8 +128,8 @@ function subscriber(data, ctx) {
   let want = Infinity;
   let reported = 0;
   const onMessage = (e) => {
-    if (Array.isArray(e.data)) for (const m of e.data) c.take(seqOf(m));
-    else c.take(seqOf(e.data));
+    if (Array.isArray(e.data)) for (const m of e.data) c.take(idOf(m));
+    else c.take(idOf(e.data));
     if (c.received >= want) done?.();
   };
   if (ctx.impl === 'broadcastChannel') source.onmessage = onMessage;
