@@ -1,0 +1,96 @@
+// Creating the JetStream streams and consumers wasmq/nats uses, for the user,
+// from names derived from the subject (names.ts). An existing one of another
+// shape is an error that says what differs: it is never reconfigured.
+import { jetstreamManager, JetStreamApiError, type ConsumerInfo, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
+import type { PoolNames } from './names.js';
+
+const MS_NS = 1_000_000;
+
+/** JetStream's code for "stream not found", and for "consumer not found". */
+const STREAM_NOT_FOUND = 10059;
+const CONSUMER_NOT_FOUND = 10014;
+
+const isApiError = (e: unknown, code: number) => e instanceof JetStreamApiError && e.code === code;
+
+/** The manager of `connection`'s JetStream, or a clear error when the server has none. */
+export async function manager(connection: NatsConnection, what: string): Promise<JetStreamManager> {
+  try {
+    return await jetstreamManager(connection);
+  } catch (cause) {
+    throw new Error(`${what}: the NATS server has no JetStream (start it with -js): ${(cause as Error)?.message}`, { cause });
+  }
+}
+
+/** A pool's work-queue stream: each task is kept until one machine acks it, and then removed. */
+export async function ensurePoolStream(jsm: JetStreamManager, names: PoolNames, what: string): Promise<StreamInfo> {
+  const info = await streamInfo(jsm, names.stream);
+  if (info === undefined) {
+    try {
+      return await jsm.streams.add({ name: names.stream, subjects: [names.tasks], retention: 'workqueue', storage: 'file' });
+    } catch (cause) {
+      // Another machine created it first, maybe of another shape: check that one.
+      const raced = await streamInfo(jsm, names.stream);
+      if (raced === undefined) throw cause;
+      return checkPoolStream(raced, names, what);
+    }
+  }
+  return checkPoolStream(info, names, what);
+}
+
+function checkPoolStream(info: StreamInfo, names: PoolNames, what: string): StreamInfo {
+  const { subjects, retention } = info.config;
+  const problems: string[] = [];
+  if (retention !== 'workqueue') problems.push(`its retention is '${retention}', not 'workqueue'`);
+  if (!subjects?.includes(names.tasks)) problems.push(`its subjects (${(subjects ?? []).join(', ') || 'none'}) do not include ${names.tasks}`);
+  if (problems.length > 0) {
+    throw new Error(
+      `${what}: the JetStream stream ${names.stream} exists with another shape: ${problems.join('; ')}. ` +
+        'wasmq/nats does not reconfigure streams: delete it, or use another subject',
+    );
+  }
+  return info;
+}
+
+/** The durable pull consumer all of a pool's machines share, with `ackWaitMs`; an existing one must have the same. */
+export async function ensurePoolConsumer(jsm: JetStreamManager, names: PoolNames, ackWaitMs: number, what: string): Promise<ConsumerInfo> {
+  const config = { durable_name: names.consumer, ack_policy: 'explicit' as const, ack_wait: ackWaitMs * MS_NS, max_ack_pending: -1 };
+  let info = await consumerInfo(jsm, names.stream, names.consumer);
+  if (info === undefined) {
+    try {
+      info = await jsm.consumers.add(names.stream, config);
+    } catch (cause) {
+      info = await consumerInfo(jsm, names.stream, names.consumer);
+      if (info === undefined) throw cause;
+    }
+  }
+  const problems: string[] = [];
+  if (info.config.ack_policy !== 'explicit') problems.push(`its ack policy is '${info.config.ack_policy}', not 'explicit'`);
+  if (info.config.ack_wait !== config.ack_wait) problems.push(`its ack wait is ${(info.config.ack_wait ?? 0) / MS_NS} ms, not the ${ackWaitMs} ms asked for`);
+  if (info.push_bound || info.config.deliver_subject) problems.push('it is a push consumer');
+  if (problems.length > 0) {
+    throw new Error(
+      `${what}: the JetStream consumer ${names.consumer} of stream ${names.stream} exists with another shape: ${problems.join('; ')}. ` +
+        'Every machine of a pool must use the same ackWaitMs; wasmq/nats does not reconfigure consumers',
+    );
+  }
+  return info;
+}
+
+async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (e) {
+    if (isApiError(e, STREAM_NOT_FOUND)) return undefined;
+    throw e;
+  }
+}
+
+async function consumerInfo(jsm: JetStreamManager, stream: string, name: string): Promise<ConsumerInfo | undefined> {
+  try {
+    return await jsm.consumers.info(stream, name);
+  } catch (e) {
+    if (isApiError(e, CONSUMER_NOT_FOUND)) return undefined;
+    throw e;
+  }
+}
