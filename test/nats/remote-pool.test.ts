@@ -121,10 +121,11 @@ describe('failures', () => {
     const serving = await servePool(pool({ worker: named, threads: 1 }), { connection: conn, subject });
     const remote = remotePool({ connection: conn, subject });
     await expect(remote.run(1)).resolves.toBe(2);
-    const running = remote.run({ ms: 2000, value: 'never' }, { name: 'sleep' });
+    const running = expect(remote.run({ ms: 2000, value: 'never' }, { name: 'sleep' }))
+      .rejects.toThrow(/remotePool ".*": the NATS connection closed before the result came/);
     await new Promise((r) => setTimeout(r, 200));
     await own.stop(true);
-    await expect(running).rejects.toThrow(/remotePool ".*": the NATS connection closed before the result came/);
+    await running;
     expect(remote.stats.pending).toBe(0);
     await expect(remote.run(1)).rejects.toThrow(/could not hand the task to NATS/);
     await serving.close();

@@ -15,3 +15,7 @@ export type { RemotePoolOptions, RemotePoolStats, RemoteRunOptions } from './rem
 export { servePool, PoolServer } from './serve-pool.js';
 export type { PoolServerStats, RunsTasks, ServePoolOptions } from './serve-pool.js';
 export { PoolClosedError, TimeoutError } from '../errors.js';
+export { forward, Forwarder } from './forward.js';
+export type { ForwardOptions } from './forward.js';
+export { receive, Receiver } from './receive.js';
+export type { ReceiveOptions } from './receive.js';

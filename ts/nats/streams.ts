@@ -3,7 +3,7 @@
 // shape is an error that says what differs: it is never reconfigured.
 import { jetstreamManager, JetStreamApiError, type ConsumerInfo, type JetStreamManager, type StreamInfo } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
-import type { PoolNames } from './names.js';
+import type { PoolNames, StreamNames } from './names.js';
 
 const MS_NS = 1_000_000;
 
@@ -23,29 +23,38 @@ export async function manager(connection: NatsConnection, what: string): Promise
 }
 
 /** A pool's work-queue stream: each task is kept until one machine acks it, and then removed. */
-export async function ensurePoolStream(jsm: JetStreamManager, names: PoolNames, what: string): Promise<StreamInfo> {
-  const info = await streamInfo(jsm, names.stream);
-  if (info === undefined) {
-    try {
-      return await jsm.streams.add({ name: names.stream, subjects: [names.tasks], retention: 'workqueue', storage: 'file' });
-    } catch (cause) {
-      // Another machine created it first, maybe of another shape: check that one.
-      const raced = await streamInfo(jsm, names.stream);
-      if (raced === undefined) throw cause;
-      return checkPoolStream(raced, names, what);
-    }
-  }
-  return checkPoolStream(info, names, what);
+export function ensurePoolStream(jsm: JetStreamManager, names: PoolNames, what: string): Promise<StreamInfo> {
+  return ensureWorkQueue(jsm, names.stream, names.tasks, what);
 }
 
-function checkPoolStream(info: StreamInfo, names: PoolNames, what: string): StreamInfo {
+/** A forwarded subject's stream: each message is kept until a durable receiver acks it. */
+export function ensureStream(jsm: JetStreamManager, names: StreamNames, what: string): Promise<StreamInfo> {
+  return ensureWorkQueue(jsm, names.stream, names.subject, what);
+}
+
+async function ensureWorkQueue(jsm: JetStreamManager, stream: string, subject: string, what: string): Promise<StreamInfo> {
+  const info = await streamInfo(jsm, stream);
+  if (info === undefined) {
+    try {
+      return await jsm.streams.add({ name: stream, subjects: [subject], retention: 'workqueue', storage: 'file' });
+    } catch (cause) {
+      // Another process created it first, maybe of another shape: check that one.
+      const raced = await streamInfo(jsm, stream);
+      if (raced === undefined) throw cause;
+      return checkWorkQueue(raced, stream, subject, what);
+    }
+  }
+  return checkWorkQueue(info, stream, subject, what);
+}
+
+function checkWorkQueue(info: StreamInfo, stream: string, subject: string, what: string): StreamInfo {
   const { subjects, retention } = info.config;
   const problems: string[] = [];
   if (retention !== 'workqueue') problems.push(`its retention is '${retention}', not 'workqueue'`);
-  if (!subjects?.includes(names.tasks)) problems.push(`its subjects (${(subjects ?? []).join(', ') || 'none'}) do not include ${names.tasks}`);
+  if (!subjects?.includes(subject)) problems.push(`its subjects (${(subjects ?? []).join(', ') || 'none'}) do not include ${subject}`);
   if (problems.length > 0) {
     throw new Error(
-      `${what}: the JetStream stream ${names.stream} exists with another shape: ${problems.join('; ')}. ` +
+      `${what}: the JetStream stream ${stream} exists with another shape: ${problems.join('; ')}. ` +
         'wasmq/nats does not reconfigure streams: delete it, or use another subject',
     );
   }
@@ -53,15 +62,24 @@ function checkPoolStream(info: StreamInfo, names: PoolNames, what: string): Stre
 }
 
 /** The durable pull consumer all of a pool's machines share, with `ackWaitMs`; an existing one must have the same. */
-export async function ensurePoolConsumer(jsm: JetStreamManager, names: PoolNames, ackWaitMs: number, what: string): Promise<ConsumerInfo> {
-  const config = { durable_name: names.consumer, ack_policy: 'explicit' as const, ack_wait: ackWaitMs * MS_NS, max_ack_pending: -1 };
-  let info = await consumerInfo(jsm, names.stream, names.consumer);
+export function ensurePoolConsumer(jsm: JetStreamManager, names: PoolNames, ackWaitMs: number, what: string): Promise<ConsumerInfo> {
+  return ensureConsumer(jsm, names.stream, names.consumer, ackWaitMs, what, 'Every machine of a pool must use the same ackWaitMs; ');
+}
+
+/** A durable receiver's pull consumer of a forwarded subject's stream. */
+export function ensureReceiveConsumer(jsm: JetStreamManager, names: StreamNames, durable: string, ackWaitMs: number, what: string): Promise<ConsumerInfo> {
+  return ensureConsumer(jsm, names.stream, names.consumer(durable), ackWaitMs, what, '');
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string, ackWaitMs: number, what: string, hint: string): Promise<ConsumerInfo> {
+  const config = { durable_name: name, ack_policy: 'explicit' as const, ack_wait: ackWaitMs * MS_NS, max_ack_pending: -1 };
+  let info = await consumerInfo(jsm, stream, name);
   if (info === undefined) {
     try {
-      info = await jsm.consumers.add(names.stream, config);
+      info = await jsm.consumers.add(stream, config);
     } catch (cause) {
-      info = await consumerInfo(jsm, names.stream, names.consumer);
-      if (info === undefined) throw cause;
+      info = await consumerInfo(jsm, stream, name);
+      if (info === undefined) throw new Error(`${what}: JetStream refused the consumer ${name} of stream ${stream}: ${(cause as Error)?.message}`, { cause });
     }
   }
   const problems: string[] = [];
@@ -70,8 +88,8 @@ export async function ensurePoolConsumer(jsm: JetStreamManager, names: PoolNames
   if (info.push_bound || info.config.deliver_subject) problems.push('it is a push consumer');
   if (problems.length > 0) {
     throw new Error(
-      `${what}: the JetStream consumer ${names.consumer} of stream ${names.stream} exists with another shape: ${problems.join('; ')}. ` +
-        'Every machine of a pool must use the same ackWaitMs; wasmq/nats does not reconfigure consumers',
+      `${what}: the JetStream consumer ${name} of stream ${stream} exists with another shape: ${problems.join('; ')}. ` +
+        `${hint}wasmq/nats does not reconfigure consumers`,
     );
   }
   return info;

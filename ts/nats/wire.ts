@@ -12,6 +12,8 @@ const REPLY = 'Wasmq-Reply';
 const NAME = 'Wasmq-Name';
 const DEADLINE = 'Wasmq-Deadline';
 const STATUS = 'Wasmq-Status';
+/** On a forwarded message: the codec of the queue it came from (a receiving queue must have the same). */
+export const CODEC_HEADER = 'Wasmq-Codec';
 
 export interface TaskMeta {
   /** Unique per run() call; results are matched (and duplicates dropped) by it. */
