@@ -18,7 +18,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
 /** Bytes. Raise them on purpose, in the same commit that says why, and keep the README's figures true. */
-export const BUDGETS = { tarball: 176 * 1024, wasm: 10 * 1024 };
+export const BUDGETS = { tarball: 200 * 1024, wasm: 10 * 1024 };
 
 const args = process.argv.slice(2);
 const flag = (name) => {

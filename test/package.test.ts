@@ -114,7 +114,7 @@ describe('the packed package', () => {
   });
 
   it('tells a CommonJS caller to use import() where Node refuses to require() an ES module (--no-experimental-require-module)', () => {
-    for (const specifier of ['wasmq', 'wasmq/pool']) {
+    for (const specifier of ['wasmq', 'wasmq/pool', 'wasmq/nats']) {
       const r = spawnSync('node', ['--no-experimental-require-module', '-e', `require('${specifier}')`], { cwd: dir, encoding: 'utf8' });
       expect(r.status).not.toBe(0);
       expect(r.stderr).toContain(`require('${specifier}') failed: ${specifier} is an ES module, and this Node (${process.version}) refused to load it with require() (ERR_REQUIRE_ESM). Use import('${specifier}')`);

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { PoolClosedError, remotePool, servePool, TimeoutError } from '../../dist/nats/index.js';
+import { TimeoutError } from '../../dist/index.js';
+import { PoolClosedError } from '../../dist/pool/index.js';
+import { remotePool, servePool } from '../../dist/nats/index.js';
 import { pool, workerFile } from '../pool/helpers.js';
 import { startNats, type NatsServer } from './server.js';
 

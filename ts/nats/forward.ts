@@ -48,6 +48,7 @@ const WINDOW = 1024;
  * ```
  */
 export class Forwarder {
+  /** Where the messages go. */
   readonly subject: string;
   readonly #queue: Queue<unknown>;
   readonly #js: JetStreamClient;

@@ -10,11 +10,10 @@
  *
  * @module wasmq/nats
  */
-export { remotePool, RemotePool } from './remote-pool.js';
+export { remotePool, PoolClient } from './remote-pool.js';
 export type { RemotePoolOptions, RemotePoolStats, RemoteRunOptions } from './remote-pool.js';
 export { servePool, PoolServer } from './serve-pool.js';
 export type { PoolServerStats, RunsTasks, ServePoolOptions } from './serve-pool.js';
-export { PoolClosedError, TimeoutError } from '../errors.js';
 export { forward, Forwarder } from './forward.js';
 export type { ForwardOptions } from './forward.js';
 export { receive, Receiver } from './receive.js';

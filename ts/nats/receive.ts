@@ -57,6 +57,7 @@ const ACK_WAIT_MS = 10_000;
  * ```
  */
 export class Receiver {
+  /** Where the messages come from. */
   readonly subject: string;
   readonly #queue: Queue<unknown>;
   readonly #stop = new AbortController();

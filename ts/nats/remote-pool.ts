@@ -33,7 +33,18 @@ export interface RemotePoolOptions {
   readonly timeoutMs?: number;
 }
 
-/** Options of {@link RemotePool.run}: Pool.run's, less the transfer list (nothing is shared across machines). */
+/**
+ * Options of {@link PoolClient.run}: Pool.run's, less the transfer list (nothing is shared across machines).
+ *
+ * @example
+ * ```ts
+ * import type { PoolClient, RemoteRunOptions } from 'wasmq/nats';
+ *
+ * declare const remote: PoolClient<Uint8Array, Uint8Array>;
+ * const options: RemoteRunOptions = { name: 'thumbnail', signal: AbortSignal.timeout(10_000) };
+ * const small = await remote.run(new Uint8Array(1024), options);
+ * ```
+ */
 export interface RemoteRunOptions {
   /** Which of the workers' named task functions runs it, as in Pool.run. */
   readonly name?: string;
@@ -41,7 +52,18 @@ export interface RemoteRunOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What a {@link RemotePool} has seen. */
+/**
+ * What a {@link PoolClient} has seen.
+ *
+ * @example
+ * ```ts
+ * import type { PoolClient, RemotePoolStats } from 'wasmq/nats';
+ *
+ * declare const remote: PoolClient;
+ * const { pending, duplicates }: RemotePoolStats = remote.stats;
+ * console.log(`${pending} waiting; ${duplicates} tasks ran twice (a machine died) and were answered once`);
+ * ```
+ */
 export interface RemotePoolStats {
   /** Runs waiting for their result. */
   readonly pending: number;
@@ -70,14 +92,14 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  *
  * @example
  * ```ts
- * import type { RemotePool } from 'wasmq/nats';
+ * import type { PoolClient } from 'wasmq/nats';
  *
- * declare const remote: RemotePool<string, number>;
+ * declare const remote: PoolClient<string, number>;
  * console.log(await remote.run('hello'), remote.stats.pending);
  * await remote.close();
  * ```
  */
-export class RemotePool<I = unknown, O = unknown> {
+export class PoolClient<I = unknown, O = unknown> {
   /** The pool's subject. */
   readonly subject: string;
   readonly #names: PoolNames;
@@ -219,8 +241,8 @@ export class RemotePool<I = unknown, O = unknown> {
  * await connection.close();
  * ```
  */
-export function remotePool<I = unknown, O = unknown>(options: RemotePoolOptions): RemotePool<I, O> {
-  return new RemotePool<I, O>(options);
+export function remotePool<I = unknown, O = unknown>(options: RemotePoolOptions): PoolClient<I, O> {
+  return new PoolClient<I, O>(options);
 }
 
 function checkRunOptions(options: RemoteRunOptions): RemoteRunOptions {

@@ -13,8 +13,19 @@ import { checkConnection, checkCount, checkTimeout } from './options.js';
 import { ensurePoolConsumer, ensurePoolStream, manager } from './streams.js';
 import { decodeInput, encodeResult, readTaskMeta, type TaskMeta } from './wire.js';
 
-/** What servePool needs of a pool: wasmq/pool's Pool, or anything with its run(). */
+/**
+ * What servePool needs of a pool: wasmq/pool's Pool, or anything with its run().
+ *
+ * @example
+ * ```ts
+ * import type { RunsTasks } from 'wasmq/nats';
+ *
+ * // A stand-in for a pool, e.g. in a test: runs each task on this thread.
+ * const inline: RunsTasks = { run: async (input: never) => JSON.stringify(input) };
+ * ```
+ */
 export interface RunsTasks {
+  /** Runs one task: Pool.run. */
   run(input: never, options?: { name?: string }): Promise<unknown>;
 }
 
@@ -50,7 +61,18 @@ export interface ServePoolOptions {
   readonly ackWaitMs?: number;
 }
 
-/** What a {@link PoolServer} has done. */
+/**
+ * What a {@link PoolServer} has done.
+ *
+ * @example
+ * ```ts
+ * import type { PoolServer, PoolServerStats } from 'wasmq/nats';
+ *
+ * declare const server: PoolServer;
+ * const { completed, redelivered }: PoolServerStats = server.stats;
+ * console.log(`${completed} answered here, ${redelivered} of them taken over from a machine that died`);
+ * ```
+ */
 export interface PoolServerStats {
   /** Tasks running on the local pool now. */
   readonly running: number;
@@ -81,6 +103,7 @@ const FETCH_RETRY_MS = 250;
  * ```
  */
 export class PoolServer {
+  /** The pool's subject. */
   readonly subject: string;
   readonly #pool: RunsTasks;
   readonly #connection: NatsConnection;
@@ -105,6 +128,7 @@ export class PoolServer {
     this.#ackWaitMs = ackWaitMs;
   }
 
+  /** What this machine has done so far. */
   get stats(): PoolServerStats {
     return { running: this.#running, completed: this.#completed, redelivered: this.#redelivered, expired: this.#expired };
   }
