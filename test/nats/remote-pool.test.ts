@@ -46,12 +46,12 @@ describe('remotePool over servePool', () => {
     const subject = freshSubject();
     const serving = await servePool(pool({ worker: named, threads: 1 }), { connection: nc, subject });
     const remote = remotePool({ connection: nc, subject });
-    const error = await remote.run('bad input', { name: 'fail' }).catch((e: unknown) => e as Error);
+    const error = await remote.run('bad input', { name: 'fail' }).catch((e: unknown) => e) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('TypeError');
     expect(error.message).toBe('bad input');
     expect(error.stack).toContain('named.mjs'); // the worker's stack, where the task threw
-    const unknown = await remote.run(1, { name: 'nope' }).catch((e: unknown) => e as Error);
+    const unknown = await remote.run(1, { name: 'nope' }).catch((e: unknown) => e) as Error;
     expect(unknown.message).toMatch(/nope/);
     expect(unknown.message).toMatch(/double/);
     await remote.close();
@@ -61,7 +61,7 @@ describe('remotePool over servePool', () => {
   it('rejects after timeoutMs with a TimeoutError naming the subject when no machine serves it', async () => {
     const subject = freshSubject();
     const remote = remotePool({ connection: nc, subject, timeoutMs: 300 });
-    const error = await remote.run(1).catch((e: unknown) => e as Error);
+    const error = await remote.run(1).catch((e: unknown) => e) as Error;
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error.message).toContain(`"${subject}"`);
     expect(error.message).toContain('300 ms');
