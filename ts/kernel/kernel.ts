@@ -207,6 +207,16 @@ export class Kernel {
     return this.ops.usedCells();
   }
 
+  /** The claim position (tail, without the closed bit): every cell before it has been claimed by a producer. */
+  get claimedThrough(): number {
+    return Atomics.load(this.u32, L.OFF_TAIL >> 2); // the low word of the u64 tail
+  }
+
+  /** The take position (head): every cell before it has been taken by a consumer. */
+  get takenThrough(): number {
+    return Atomics.load(this.u32, L.OFF_HEAD >> 2);
+  }
+
   stats(): KernelStats {
     const u32 = this.u32;
     return {

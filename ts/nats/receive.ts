@@ -1,11 +1,11 @@
 // receive: a subject's messages into a local queue. With `durable`, from the
 // subject's JetStream stream through a durable consumer: pulled in small
-// batches, each message acked only after it is in the queue, and no pull
-// while the queue is full, so a receiver that dies loses nothing (its
-// unacked messages are delivered again, in order, to the next receiver of
-// that durable). Without it, core NATS: at most once, and a message that
+// batches, each message acked only once a consumer has taken it off the
+// queue, and no pull while the queue is full, so a receiver that dies loses
+// nothing (its unacked messages are delivered again, in order, to the next
+// receiver of that durable). Without it, core NATS: at most once, and a message that
 // arrives while the queue is full waits in this process's memory.
-import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type Consumer, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Queue } from '../queue/queue.js';
 import { checkSubject, streamNames } from './names.js';
@@ -42,7 +42,9 @@ const BATCH = 64;
 /** How long a pull waits for messages (ms). */
 const FETCH_EXPIRES_MS = 1_000;
 /** How long a durable receiver may hold a message before it is delivered to another (ms); renewed while the queue is full. */
-const ACK_WAIT_MS = 10_000;
+const ACK_WAIT_MS = 5_000;
+/** How often a durable receiver looks for taken messages to ack while some wait (ms). */
+const WATCH_MS = 20;
 
 /**
  * A running receive: {@link receive} makes one.
@@ -63,6 +65,10 @@ export class Receiver {
   readonly #stop = new AbortController();
   #received = 0;
   #sub: Subscription | undefined;
+  /** Durable: the messages put (mark >= 0: the queue's claim mark after the push) or being put, not yet acked, in order. */
+  readonly #unacked: { m: JsMsg; mark: number }[] = [];
+  #taken: ReturnType<Queue<unknown>['takenMark']> | undefined;
+  #watch: ReturnType<typeof setInterval> | undefined;
   /**
    * Settles when receiving stops: resolves after close(), rejects with the
    * error that stopped it (a message from a queue of another codec, a
@@ -92,6 +98,7 @@ export class Receiver {
 
   /** @internal Durable: pulls from the stream through `consumer`. */
   startDurable(consumer: Consumer): this {
+    this.#taken = this.#queue.takenMark();
     this.#run(async () => {
       while (!this.#stop.signal.aborted) {
         let fetching: ConsumerMessages;
@@ -110,13 +117,19 @@ export class Receiver {
   /**
    * Stops receiving. A durable receiver gives the messages it pulled and
    * has not put into the queue back to the stream, where the next receiver
-   * of its name gets them first. Rejects if receiving had failed (a message
-   * from a queue of another codec, a closed queue).
+   * of its name gets them first, and acks the ones in the queue: from now on
+   * they are this process's. Rejects if receiving had failed (a message from
+   * a queue of another codec, a closed queue).
    */
   async close(): Promise<void> {
     this.#stop.abort();
     if (this.#sub && !this.#sub.isClosed()) this.#sub.unsubscribe();
     // A pull in progress ends within FETCH_EXPIRES_MS; what it brings is given back (#putAcked).
+    await this.done.catch(() => {});
+    // What is in the queue stays there, for this process's consumers: it is theirs now.
+    for (const { m } of this.#unacked.splice(0)) m.ack();
+    clearInterval(this.#watch);
+    this.#watch = undefined;
     await this.done;
   }
 
@@ -127,22 +140,54 @@ export class Receiver {
     this.done.catch(() => {}); // a failure is the caller's to see through done or close(), not an unhandled rejection
   }
 
+  /**
+   * Puts a durable message into the queue, and acks it only once a consumer
+   * has taken it off the queue (not merely once it is in: a queue dies with
+   * its process, so a message acked on push and not yet popped would be
+   * lost with a dying receiver). Until then its claim is renewed.
+   */
   async #putAcked(m: JsMsg): Promise<void> {
     // Closing: give it back now (nak), so the next receiver of this name gets
     // it first, in order, rather than after the ack wait.
     if (this.#stop.signal.aborted) return m.nak();
-    // While the queue is full, keep the claim on this message alive.
-    const renew = setInterval(() => m.working(), ACK_WAIT_MS / 3);
+    this.#unacked.push({ m, mark: -1 });
+    this.#keepClaims();
     try {
       await this.#put(m);
     } catch (e) {
+      this.#unacked.pop();
       m.nak();
       if (this.#stop.signal.aborted) return; // closed while waiting for room
       throw e;
-    } finally {
-      clearInterval(renew);
     }
-    m.ack(); // only now: the message is in the queue
+    // Every cell before this mark, ours included, was claimed by the time it is read.
+    this.#unacked[this.#unacked.length - 1]!.mark = this.#taken!.mark();
+    this.#ackTaken();
+  }
+
+  /** Acks, in order, the messages consumers have taken. */
+  #ackTaken(): void {
+    const taken = this.#taken!;
+    let n = 0;
+    while (n < this.#unacked.length && this.#unacked[n]!.mark >= 0 && taken.taken(this.#unacked[n]!.mark)) this.#unacked[n++]!.m.ack();
+    if (n > 0) this.#unacked.splice(0, n);
+  }
+
+  /** While messages wait unacked (in the queue, or for room in it): renew their claims, and ack the ones taken meanwhile. */
+  #keepClaims(): void {
+    if (this.#watch !== undefined) return;
+    let sinceRenew = 0;
+    this.#watch = setInterval(() => {
+      this.#ackTaken();
+      if ((sinceRenew += WATCH_MS) >= ACK_WAIT_MS / 3) {
+        sinceRenew = 0;
+        for (const { m } of this.#unacked) m.working();
+      }
+      if (this.#unacked.length === 0) {
+        clearInterval(this.#watch);
+        this.#watch = undefined;
+      }
+    }, WATCH_MS);
   }
 
   /** Puts one message's bytes (as encoded by the sending queue's codec) into the queue, waiting while it is full. */
@@ -191,6 +236,21 @@ export async function receive(options: ReceiveOptions, queue: Queue<any>): Promi
   const names = streamNames(subject);
   const jsm = await manager(connection, what);
   await ensureStream(jsm, names, what);
-  await ensureReceiveConsumer(jsm, names, durable, ACK_WAIT_MS, what);
+  const info = await ensureReceiveConsumer(jsm, names, durable, ACK_WAIT_MS, what);
+  // Messages a previous receiver of this name held unacked when it died come
+  // back after the ack wait; pulling before that would put newer messages
+  // ahead of them. So wait (at most the ack wait, and a margin) until none
+  // is held. A live receiver of the same name holding messages also delays
+  // this start that long.
+  if (info.num_ack_pending > 0) await heldReleased(jsm, names.stream, names.consumer(durable));
   return receiver.startDurable(await jetstream(connection).consumers.get(names.stream, names.consumer(durable)));
+}
+
+/** Waits until the consumer holds no unacked message, for at most the ack wait and a margin. */
+async function heldReleased(jsm: JetStreamManager, stream: string, consumer: string): Promise<void> {
+  const deadline = Date.now() + ACK_WAIT_MS + 2_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if ((await jsm.consumers.info(stream, consumer)).num_ack_pending === 0) return;
+  }
 }

@@ -520,6 +520,17 @@ export class Queue<T = Uint8Array> {
     return parkAsync(this.#k.notEmpty, ready, ms, options);
   }
 
+  /**
+   * @internal For a producer that must learn when its messages have been
+   * taken (wasmq/nats's durable receive): a mark read after a push, and
+   * whether consumers have taken every message before a mark. u32
+   * positions, compared modulo 2^32.
+   */
+  takenMark(): { mark(): number; taken(mark: number): boolean } {
+    const k = this.#k;
+    return { mark: () => k.claimedThrough, taken: (mark) => ((k.takenThrough - mark) | 0) >= 0 };
+  }
+
   /** @internal For select (ts/select.ts): one take (a value, NONE or DRAINED), the not-empty word, and the stall tick. */
   selectPort(): SelectPort<T> {
     const t = this.#t;
