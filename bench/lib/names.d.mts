@@ -38,3 +38,7 @@ export const FANOUT_IMPL: {
 export const SELECT: string;
 export const SELECT_ONE_THREAD: string;
 export const SELECT_IMPL: { readonly pop: string; readonly select: string };
+export const NATS_POOL: string;
+export const NATS_POOL_IMPL: { piscina: string; local: string; remote: string };
+export const NATS_STREAM: string;
+export const NATS_STREAM_IMPL: { bare: string; wasmq: string };

@@ -86,3 +86,15 @@ export const FANOUT_IMPL = {
 export const SELECT = 'select: 2 producers → 1 consumer, 64 B';
 export const SELECT_ONE_THREAD = 'select: one thread, messages already queued, 64 B';
 export const SELECT_IMPL = { pop: 'wasmq pop, one queue', select: 'wasmq select over 4 queues' };
+// ---- NATS module (scenarios/nats.mjs): going remote ----
+export const NATS_POOL = 'tiny tasks over NATS, 2 machines of 1 thread vs local pools of 2 threads (tasks/s)';
+export const NATS_POOL_IMPL = {
+  piscina: 'Piscina, 2 threads (local)',
+  local: 'wasmq/pool, 2 threads (local)',
+  remote: 'wasmq/nats: remotePool → 2 servePool processes',
+};
+export const NATS_STREAM = 'stream 64 B messages through NATS JetStream (msg/s)';
+export const NATS_STREAM_IMPL = {
+  bare: 'NATS client alone: JetStream publish (1024 unacked) → consume() (256 pulled ahead, ack each)',
+  wasmq: 'wasmq/nats: queue → forward → receive (durable) → queue',
+};

@@ -1,6 +1,6 @@
 // The performance targets of the benchmark issues, evaluated on one run's
 // figures. A target with a missing figure is "not measured", never "holds".
-import { COMLINK_CALL, FANOUT, FANOUT_IMPL, IMPL, POOL, POOL_CRASHED, POOL_IMPL, SELECT, SELECT_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
+import { COMLINK_CALL, FANOUT, FANOUT_IMPL, IMPL, NATS_STREAM, NATS_STREAM_IMPL, POOL, POOL_CRASHED, POOL_IMPL, SELECT, SELECT_IMPL, bandwidthScenario, browserScenario, coldScenario, latencyScenario, throughputScenario } from './names.mjs';
 
 const T64 = throughputScenario(1, 1, 64);
 const COLD64 = coldScenario(64);
@@ -159,6 +159,12 @@ const TARGETS = [
     ratio: (m) => m(FANOUT, impl) / m(FANOUT, FANOUT_IMPL.broadcastChannel),
     holds: (r) => r >= 20,
   })),
+  // ---- issue 14: across machines over NATS ----
+  {
+    target: 'NATS stream, 64 B: queue → forward → receive (durable) → queue adds ≤ 10% over the NATS client alone doing the same JetStream work (ratio = wasmq / bare ≥ 0.9)',
+    ratio: (m) => m(NATS_STREAM, NATS_STREAM_IMPL.wasmq) / m(NATS_STREAM, NATS_STREAM_IMPL.bare),
+    holds: (r) => r >= 0.9,
+  },
   {
     // Lower is better: select's time per message over pop's, same producers.
     target: 'select over 4 queues costs ≤ 1.5× a plain pop on one queue fed by the same producers (ratio = pop msg/s / select msg/s ≤ 1.5)',

@@ -11,6 +11,7 @@ import * as browserEngines from '../../../bench/scenarios/browser-engines.mjs';
 import * as pool from '../../../bench/scenarios/pool.mjs';
 import * as fanout from '../../../bench/scenarios/broadcast.mjs';
 import * as selecting from '../../../bench/scenarios/select.mjs';
+import * as nats from '../../../bench/scenarios/nats.mjs';
 
 /** Every (scenario, impl) figure the targets read, found by evaluating them with a recording lookup. */
 function figuresTargetsRead() {
@@ -23,7 +24,7 @@ function figuresTargetsRead() {
 }
 
 const produced = (quick: boolean) =>
-  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows(), ...pool.rows(), ...pool.crashedRows(), ...fanout.rows(), ...selecting.rows()].map((r) => `${r.scenario} / ${r.impl}`));
+  new Set([...throughput.rows(quick), ...latency.rows(), ...bandwidth.rows(), ...comlink.rows(), ...coldStart.rows(), ...browser.rows(), ...browserEngines.rows(), ...pool.rows(), ...pool.crashedRows(), ...fanout.rows(), ...selecting.rows(), ...nats.rows()].map((r) => `${r.scenario} / ${r.impl}`));
 
 describe('bench names', () => {
   it('gives every implementation its own name', () => {
