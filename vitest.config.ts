@@ -43,6 +43,7 @@ function browserProject() {
       test: {
         name: 'browser',
         include: ['test/browser/**/*.test.ts'],
+        globalSetup: ['test/browser-node/nats-setup.ts'],
         testTimeout: 60_000,
         hookTimeout: 30_000,
         // The thread tests use every core; one file at a time keeps them
@@ -92,6 +93,7 @@ function otherEngineProject(id: 'firefox' | 'webkit', order: number) {
       test: {
         name,
         include: ['test/browser/**/*.test.ts'],
+        globalSetup: ['test/browser-node/nats-setup.ts'],
         testTimeout: 60_000,
         hookTimeout: 30_000,
         fileParallelism: false,
