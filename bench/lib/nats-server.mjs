@@ -4,22 +4,11 @@
 // package provides the binary (.ci/run installs it).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './browsers.mjs';
 
 const BINARIES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', 'nats-server'];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts nats-server -js; resolves to { url, port, stop(hard?) } once it accepts clients. Extra `args` go to the server. */
 export async function startNats(args = []) {

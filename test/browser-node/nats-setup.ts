@@ -3,10 +3,10 @@
 // and Web Worker connect to it with nats-core's wsconnect. Its URL reaches
 // the tests through inject('natsWebSocket'). Stopped after the project.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../bench/lib/browsers.mjs';
 import { startNats } from '../../bench/lib/nats-server.mjs';
 
 declare module 'vitest' {
@@ -14,17 +14,6 @@ declare module 'vitest' {
     /** ws://127.0.0.1:PORT of the test nats-server's WebSocket listener. */
     natsWebSocket: string;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

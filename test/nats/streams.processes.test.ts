@@ -8,29 +8,21 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
 import { forward } from '../../dist/nats/index.js';
-import { startNats, type NatsServer } from './server.js';
+import { useNats } from './server.js';
 
-let server: NatsServer;
-let nc: NatsConnection;
+const nats = useNats();
 const dir = mkdtempSync(join(tmpdir(), 'wasmq-streams-'));
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  server = await startNats();
-  nc = await connect({ servers: server.url });
-});
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await nc?.close();
-  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 function receiver(subject: string, file: string): Promise<ChildProcess> {
-  const child = fork(new URL('./workers/receiver.mjs', import.meta.url), [server.url, subject, 'relay', file], { stdio: 'inherit' });
+  const child = fork(new URL('./workers/receiver.mjs', import.meta.url), [nats.server.url, subject, 'relay', file], { stdio: 'inherit' });
   children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
@@ -56,7 +48,7 @@ async function until(condition: () => boolean, what: string, ms = 60_000): Promi
 async function stream(subject: string, total: number, kill: boolean): Promise<{ ids: Uint32Array; killedAt: number }> {
   const file = join(dir, subject);
   const from = createQueue({ capacity: 4096, slotBytes: 64, codec: 'bytes' });
-  const tx = await forward(from, { connection: nc, subject });
+  const tx = await forward(from, { connection: nats.nc, subject });
   let current = await receiver(subject, file);
   const message = new Uint8Array(64);
   const sending = (async () => {

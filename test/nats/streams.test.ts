@@ -1,22 +1,12 @@
 // forward → NATS → receive against a real nats-server: every message once and
 // in order with `durable` (also with a receiver that stops and a new one that
 // carries on), core NATS without it, and clear errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
 import { forward, receive } from '../../dist/nats/index.js';
-import { startNats, type NatsServer } from './server.js';
+import { useNats } from './server.js';
 
-let server: NatsServer;
-let nc: NatsConnection;
-beforeAll(async () => {
-  server = await startNats();
-  nc = await connect({ servers: server.url });
-});
-afterAll(async () => {
-  await nc?.close();
-  await server?.stop();
-});
+const nats = useNats();
 let subjects = 0;
 const freshSubject = () => `test.stream.${process.pid}.${++subjects}`;
 
@@ -41,8 +31,8 @@ describe('forward and receive', () => {
     const subject = freshSubject();
     const from = createQueue({ capacity: 1024, slotBytes: 64, codec: 'bytes' });
     const to = createQueue({ capacity: 256, slotBytes: 64, codec: 'bytes' }); // smaller: receive must wait for room
-    const rx = await receive({ connection: nc, subject, durable: 'test' }, to);
-    const tx = await forward(from, { connection: nc, subject });
+    const rx = await receive({ connection: nats.nc, subject, durable: 'test' }, to);
+    const tx = await forward(from, { connection: nats.nc, subject });
     const total = 50_000;
     const sending = (async () => {
       for (let i = 0; i < total; i++) await from.pushAsync(stamped(i));
@@ -59,17 +49,17 @@ describe('forward and receive', () => {
   it('durable: a receiver that stops leaves the rest in the stream, and the next one of that name carries on in order', async () => {
     const subject = freshSubject();
     const from = createQueue({ capacity: 4096, slotBytes: 64, codec: 'bytes' });
-    const tx = await forward(from, { connection: nc, subject });
+    const tx = await forward(from, { connection: nats.nc, subject });
     const total = 20_000;
     for (let i = 0; i < total; i++) await from.pushAsync(stamped(i));
     const first = createQueue({ capacity: 8192, slotBytes: 64, codec: 'bytes' });
-    const rx1 = await receive({ connection: nc, subject, durable: 'relay' }, first);
+    const rx1 = await receive({ connection: nats.nc, subject, durable: 'relay' }, first);
     const part = await take(first, 5000);
     await rx1.close();
     const rest = [...part];
     while (first.size > 0) rest.push(...(await take(first, 1)));
     const second = createQueue({ capacity: 8192, slotBytes: 64, codec: 'bytes' });
-    const rx2 = await receive({ connection: nc, subject, durable: 'relay' }, second);
+    const rx2 = await receive({ connection: nats.nc, subject, durable: 'relay' }, second);
     rest.push(...(await take(second, total - rest.length)));
     expect(rest).toEqual(Array.from({ length: total }, (_, i) => i));
     await rx2.close();
@@ -80,9 +70,9 @@ describe('forward and receive', () => {
     const subject = freshSubject();
     const from = createQueue<{ n: number }>({ codec: 'json' });
     const to = createQueue<{ n: number }>({ codec: 'json' });
-    const rx = await receive({ connection: nc, subject }, to);
-    await nc.flush(); // the subscription is registered with the server
-    const tx = await forward(from, { connection: nc, subject });
+    const rx = await receive({ connection: nats.nc, subject }, to);
+    await nats.nc.flush(); // the subscription is registered with the server
+    const tx = await forward(from, { connection: nats.nc, subject });
     for (let n = 0; n < 1000; n++) from.push({ n });
     const got: number[] = [];
     while (got.length < 1000) got.push((await to.popAsync({ timeoutMs: 20_000 })).n);
@@ -94,7 +84,7 @@ describe('forward and receive', () => {
   it('forward ends once its queue is closed and drained, with every message stored', async () => {
     const subject = freshSubject();
     const from = createQueue({ capacity: 1024, slotBytes: 64, codec: 'bytes' });
-    const tx = await forward(from, { connection: nc, subject });
+    const tx = await forward(from, { connection: nats.nc, subject });
     for (let i = 0; i < 500; i++) from.push(stamped(i));
     from.close();
     await tx.done; // ends by itself: the queue is closed and drained
@@ -106,14 +96,14 @@ describe('forward and receive', () => {
     const subject = freshSubject();
     const from = createQueue({ codec: 'json' });
     const to = createQueue({ codec: 'bytes' });
-    const rx = await receive({ connection: nc, subject, durable: 'mismatch' }, to);
-    const tx = await forward(from, { connection: nc, subject });
+    const rx = await receive({ connection: nats.nc, subject, durable: 'mismatch' }, to);
+    const tx = await forward(from, { connection: nats.nc, subject });
     from.push({ a: 1 });
     await tx.close();
     await expect(rx.done).rejects.toThrow(/codec 'json' cannot go into this queue, whose codec is 'bytes'/);
     await expect(rx.close()).rejects.toThrow(/codec 'json'/);
-    await expect(forward({} as never, { connection: nc, subject })).rejects.toThrow(/takes a wasmq Queue/);
-    await expect(receive({ connection: nc, subject: 'a.>' }, to)).rejects.toThrow(/NATS subject/);
-    await expect(receive({ connection: nc, subject, durable: '' }, to)).rejects.toThrow(/durable must be a non-empty string/);
+    await expect(forward({} as never, { connection: nats.nc, subject })).rejects.toThrow(/takes a wasmq Queue/);
+    await expect(receive({ connection: nats.nc, subject: 'a.>' }, to)).rejects.toThrow(/NATS subject/);
+    await expect(receive({ connection: nats.nc, subject, durable: '' }, to)).rejects.toThrow(/durable must be a non-empty string/);
   });
 });

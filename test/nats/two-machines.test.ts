@@ -3,27 +3,19 @@
 // run settles once with the right result, both machines did work, and the
 // dead machine's unacked tasks were redelivered to the live one.
 import { fork, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, expect, it } from 'vitest';
 import { remotePool } from '../../dist/nats/index.js';
-import { startNats, type NatsServer } from './server.js';
+import { useNats } from './server.js';
 
-let server: NatsServer;
-let nc: NatsConnection;
+const nats = useNats();
 const machines: ChildProcess[] = [];
-beforeAll(async () => {
-  server = await startNats();
-  nc = await connect({ servers: server.url });
-});
 afterAll(async () => {
   for (const m of machines) if (m.exitCode === null && m.signalCode === null) m.kill('SIGKILL');
-  await nc?.close();
-  await server?.stop();
 });
 
 /** Starts a machine process; resolves once it serves. */
 function machine(subject: string, name: string): Promise<ChildProcess> {
-  const child = fork(new URL('./workers/machine.mjs', import.meta.url), [server.url, subject, name], { stdio: 'inherit' });
+  const child = fork(new URL('./workers/machine.mjs', import.meta.url), [nats.server.url, subject, name], { stdio: 'inherit' });
   machines.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (m: { ready?: boolean }) => (m.ready ? resolve(child) : reject(new Error(`machine ${name}: ${JSON.stringify(m)}`))));
@@ -40,7 +32,7 @@ const ask = <T>(child: ChildProcess, what: string): Promise<T> =>
 it('survives a machine killed mid-run: every task settles once with its result, the dead machine\'s tasks move to the live one', async () => {
   const subject = `test.machines.${process.pid}`;
   const [a, b] = await Promise.all([machine(subject, 'A'), machine(subject, 'B')]);
-  const remote = remotePool<{ n: number; slowMs?: number }, { value: number; machine: string }>({ connection: nc, subject, timeoutMs: 60_000 });
+  const remote = remotePool<{ n: number; slowMs?: number }, { value: number; machine: string }>({ connection: nats.nc, subject, timeoutMs: 60_000 });
   const total = 4000;
   let settled = 0;
   const byMachine = new Map<string, number>();
