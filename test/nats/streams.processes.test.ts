@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
 import { forward } from '../../dist/nats/index.js';
+import { stamp } from '../../bench/lib/messages.mjs';
 import { useNats } from './server.js';
 
 const nats = useNats();
@@ -53,7 +54,7 @@ async function stream(subject: string, total: number, kill: boolean): Promise<{ 
   const message = new Uint8Array(64);
   const sending = (async () => {
     for (let i = 0; i < total; i++) {
-      message[0] = i; message[1] = i >>> 8; message[2] = i >>> 16; message[3] = i >>> 24;
+      stamp(message, i);
       await from.pushAsync(message);
     }
   })();

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../dist/index.js';
 import { forward, receive } from '../../dist/nats/index.js';
+import { idAt, stamp } from '../../bench/lib/messages.mjs';
 import { useNats } from './server.js';
 
 const nats = useNats();
@@ -15,14 +16,14 @@ async function take(q: ReturnType<typeof createQueue<Uint8Array>>, n: number): P
   const got: number[] = [];
   while (got.length < n) {
     await q.drainAsync((bytes, offset) => {
-      got.push(new DataView(bytes.buffer, bytes.byteOffset + offset, 4).getUint32(0, true));
+      got.push(idAt(bytes, offset));
     }, { max: 512, timeoutMs: 20_000 });
   }
   return got;
 }
 const stamped = (i: number) => {
   const m = new Uint8Array(64);
-  new DataView(m.buffer).setUint32(0, i, true);
+  stamp(m, i);
   return m;
 };
 

@@ -8,7 +8,7 @@ import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream
 import { headers, nuid, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import type { Queue } from '../queue/queue.js';
 import { checkSubject, streamNames } from './names.js';
-import { checkConnection } from './options.js';
+import { checkConnection, checkOptionsObject, checkQueue } from './options.js';
 import { ensureStream, manager } from './streams.js';
 import { CODEC_HEADER } from './wire.js';
 
@@ -159,10 +159,8 @@ export class Forwarder {
  */
 export async function forward(queue: Queue<any>, options: ForwardOptions): Promise<Forwarder> {
   const what = 'forward';
-  if (queue === null || typeof queue !== 'object' || typeof (queue as Queue<unknown>).drainAsync !== 'function') {
-    throw new TypeError(`${what} takes a wasmq Queue (createQueue or attachQueue) first, then { connection, subject }`);
-  }
-  if (options === null || typeof options !== 'object') throw new TypeError(`${what} takes an options object { connection, subject }`);
+  checkQueue(queue, what, 'drainAsync', 'first, then { connection, subject }');
+  checkOptionsObject(options, what, '{ connection, subject }');
   const connection = checkConnection(options.connection, what);
   const subject = checkSubject(options.subject, what);
   await ensureStream(await manager(connection, what), streamNames(subject), what);

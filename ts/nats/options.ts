@@ -1,6 +1,18 @@
 // Checks of the options wasmq/nats's calls share.
 import type { NatsConnection } from '@nats-io/nats-core';
 
+/** An options object (not null, not a primitive); `shape` lists its fields, for the message. */
+export function checkOptionsObject(options: unknown, what: string, shape: string): void {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${what} takes an options object ${shape}; got ${options === null ? 'null' : typeof options}`);
+}
+
+/** A wasmq Queue, told by the call `what` needs of it. `place`: where it goes in the call, for the message. */
+export function checkQueue(queue: unknown, what: string, needs: 'drainAsync' | 'publishAsync', place: string): void {
+  if (queue === null || typeof queue !== 'object' || typeof (queue as Record<string, unknown>)[needs] !== 'function') {
+    throw new TypeError(`${what} takes a wasmq Queue (createQueue or attachQueue) ${place}`);
+  }
+}
+
 /** A NATS connection (duck-typed: from @nats-io/transport-node, or a WebSocket one from @nats-io/nats-core). */
 export function checkConnection(connection: unknown, what: string): NatsConnection {
   const c = connection as Partial<NatsConnection> | null;

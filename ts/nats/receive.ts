@@ -9,7 +9,7 @@ import { jetstream, type Consumer, type ConsumerMessages, type JetStreamManager,
 import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Queue } from '../queue/queue.js';
 import { checkSubject, streamNames } from './names.js';
-import { checkConnection } from './options.js';
+import { checkConnection, checkOptionsObject, checkQueue } from './options.js';
 import { ensureReceiveConsumer, ensureStream, manager } from './streams.js';
 import { CODEC_HEADER } from './wire.js';
 
@@ -223,10 +223,8 @@ export class Receiver {
  */
 export async function receive(options: ReceiveOptions, queue: Queue<any>): Promise<Receiver> {
   const what = 'receive';
-  if (options === null || typeof options !== 'object') throw new TypeError(`${what} takes an options object { connection, subject, durable? } first, then a queue`);
-  if (queue === null || typeof queue !== 'object' || typeof (queue as Queue<unknown>).publishAsync !== 'function') {
-    throw new TypeError(`${what} takes a wasmq Queue (createQueue or attachQueue) second`);
-  }
+  checkOptionsObject(options, what, '{ connection, subject, durable? } first, then a queue');
+  checkQueue(queue, what, 'publishAsync', 'second');
   const connection = checkConnection(options.connection, what);
   const subject = checkSubject(options.subject, what);
   const { durable } = options;

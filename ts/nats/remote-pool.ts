@@ -8,7 +8,8 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { createInbox, nuid, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { PoolClosedError, TimeoutError } from '../errors.js';
 import { checkSubject, poolNames, type PoolNames } from './names.js';
-import { checkConnection, checkTimeout } from './options.js';
+import { runOptionsError } from '../pool/call-options.js';
+import { checkConnection, checkOptionsObject, checkTimeout } from './options.js';
 import { ensurePoolStream, manager } from './streams.js';
 import { decodeResult, encodeInput, readResultId, taskHeaders } from './wire.js';
 
@@ -122,7 +123,7 @@ export class PoolClient<I = unknown, O = unknown> {
   /** @internal Use {@link remotePool}. */
   constructor(options: RemotePoolOptions) {
     const what = 'remotePool';
-    if (options === null || typeof options !== 'object') throw new TypeError(`${what} takes an options object { connection, subject, timeoutMs? }`);
+    checkOptionsObject(options, what, '{ connection, subject, timeoutMs? }');
     this.#connection = checkConnection(options.connection, what);
     this.subject = checkSubject(options.subject, what);
     this.#timeoutMs = checkTimeout(options.timeoutMs, DEFAULT_TIMEOUT_MS, `${what} option timeoutMs`);
@@ -246,10 +247,9 @@ export function remotePool<I = unknown, O = unknown>(options: RemotePoolOptions)
 }
 
 function checkRunOptions(options: RemoteRunOptions): RemoteRunOptions {
-  if (options === null || typeof options !== 'object') throw new TypeError('run() options must be an object { name?, signal? }');
-  const { name, signal } = options;
-  if (name !== undefined && typeof name !== 'string') throw new TypeError(`run() option name must be a string, the task function's name; got ${typeof name}`);
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('run() option signal must be an AbortSignal');
+  checkOptionsObject(options, 'run()', '{ name?, signal? }');
   if ('transferList' in options) throw new TypeError('run() option transferList has no meaning across machines: the input is serialized and sent');
+  const error = runOptionsError(options); // Pool.run's own checks of name and signal
+  if (error) throw error;
   return options;
 }

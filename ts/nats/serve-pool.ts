@@ -9,7 +9,7 @@ import { jetstream, type Consumer, type ConsumerMessages, type JsMsg } from '@na
 import type { NatsConnection } from '@nats-io/nats-core';
 import { PoolClosedError } from '../errors.js';
 import { checkSubject, poolNames } from './names.js';
-import { checkConnection, checkCount, checkTimeout } from './options.js';
+import { checkConnection, checkCount, checkOptionsObject, checkTimeout } from './options.js';
 import { ensurePoolConsumer, ensurePoolStream, manager } from './streams.js';
 import { decodeInput, encodeResult, readTaskMeta, type TaskMeta } from './wire.js';
 
@@ -150,7 +150,11 @@ export class PoolServer {
     this.#closing = true;
     await this.#fetching?.close();
     await this.#loop;
-    while (this.#running > 0) await new Promise<void>((done) => this.#onFinish.push(done));
+    while (this.#running > 0) await this.#aTaskFinished();
+  }
+
+  #aTaskFinished(): Promise<void> {
+    return new Promise<void>((done) => this.#onFinish.push(done));
   }
 
   /**
@@ -161,7 +165,7 @@ export class PoolServer {
    */
   async #take(consumer: Consumer): Promise<void> {
     while (!this.#closing && !this.#connection.isClosed()) {
-      while (this.#running >= this.#concurrency) await new Promise<void>((done) => this.#onFinish.push(done));
+      while (this.#running >= this.#concurrency) await this.#aTaskFinished();
       if (this.#closing) break;
       try {
         this.#fetching = await consumer.fetch({ max_messages: this.#concurrency - this.#running, expires: FETCH_EXPIRES_MS });
@@ -257,7 +261,7 @@ export async function servePool(pool: RunsTasks, options: ServePoolOptions): Pro
   if (pool === null || typeof pool !== 'object' || typeof (pool as RunsTasks).run !== 'function') {
     throw new TypeError(`${what} takes a pool (createPool() from wasmq/pool) first, then { connection, subject }`);
   }
-  if (options === null || typeof options !== 'object') throw new TypeError(`${what} takes an options object { connection, subject, concurrency?, ackWaitMs? }`);
+  checkOptionsObject(options, what, '{ connection, subject, concurrency?, ackWaitMs? }');
   const connection = checkConnection(options.connection, what);
   const subject = checkSubject(options.subject, what);
   const sized = pool as { maxThreads?: unknown; concurrentTasksPerWorker?: unknown };

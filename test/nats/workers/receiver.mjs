@@ -6,6 +6,7 @@ import { openSync, writeSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
 import { createQueue } from '../../../dist/index.js';
 import { receive } from '../../../dist/nats/index.js';
+import { idAt } from '../../../bench/lib/messages.mjs';
 
 const [url, subject, durable, file] = process.argv.slice(2);
 const fd = openSync(file, 'a');
@@ -17,7 +18,7 @@ const ids = new Uint32Array(64);
 for (;;) {
   let n = 0;
   await queue.drainAsync((bytes, offset) => {
-    ids[n++] = bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16) | (bytes[offset + 3] << 24);
+    ids[n++] = idAt(bytes, offset);
   }, { max: 64 });
   writeSync(fd, ids, 0, n * 4);
 }

@@ -1,0 +1,10 @@
+export function messageId(i: number, index: number, producers: number): number;
+export function stamp(buf: Uint8Array, id: number): void;
+export function idOf(buf: Uint8Array): number;
+export function stampAt(bytes: Uint8Array, offset: number, id: number): void;
+export function idAt(bytes: Uint8Array, offset: number): number;
+export function expectedSum(total: number): number;
+export function payload(bytes: number): Uint8Array;
+export function finishProducing(ctrl: Int32Array, producers: number): boolean;
+export function roundResults(...args: any[]): any;
+export function wallNow(): number;
