@@ -8,6 +8,9 @@
 //     same JetStream work its own fastest way (publish with up to 1024
 //     unacknowledged; consume(), which pulls ahead, acking each). Target:
 //     wasmq adds at most 10%.
+// Every connection is opened with noAsyncTraces, the client's fastest
+// setting: without it each request (a JetStream publish is one) captures a
+// stack trace, about half of this process's CPU per streamed message.
 // Rounds interleaved, the order rotated each round. Machines of 2 cores
 // share them with the server and the client here: absolute figures are low.
 import { fork } from 'node:child_process';
@@ -181,7 +184,7 @@ async function stream({ quick, log }, nc) {
 
 export async function run(ctx) {
   const server = await startNats();
-  const nc = await connect({ servers: server.url });
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
   try {
     return [...(await tasks(ctx, server.url, nc)), ...(await stream(ctx, nc))];
   } finally {

@@ -5,7 +5,7 @@ import { createPool } from '../../dist/pool/index.js';
 import { servePool } from '../../dist/nats/index.js';
 
 const [url, subject] = process.argv.slice(2);
-const connection = await connect({ servers: url });
+const connection = await connect({ servers: url, noAsyncTraces: true }); // as the bench module connects: see there
 const pool = createPool({ worker: new URL('./pool-tasks.mjs', import.meta.url), threads: 1 });
 const server = await servePool(pool, { connection, subject });
 process.on('message', async () => {

@@ -1,7 +1,9 @@
 // forward → NATS → receive against a real nats-server: every message once and
 // in order with `durable` (also with a receiver that stops and a new one that
-// carries on), core NATS without it, and clear errors.
+// carries on), core NATS without it, and clear errors (codecs that differ:
+// at setup with `durable`, per message over core NATS).
 import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createQueue } from '../../dist/index.js';
 import { forward, receive } from '../../dist/nats/index.js';
 import { idAt, stamp } from '../../bench/lib/messages.mjs';
@@ -93,18 +95,51 @@ describe('forward and receive', () => {
     await tx.close();
   });
 
-  it('refuses a message from a queue of another codec, and bad arguments', async () => {
+  it('durable: a queue whose codec differs from the stream\'s is refused at setup, whichever side created the stream', async () => {
+    const subject = freshSubject();
+    const json = createQueue({ codec: 'json' });
+    const bytes = createQueue({ codec: 'bytes' });
+    const rx = await receive({ connection: nats.nc, subject, durable: 'mismatch' }, bytes); // creates the stream: codec 'bytes'
+    await expect(forward(json, { connection: nats.nc, subject })).rejects.toThrow(
+      /carries messages of queues with codec 'bytes', and this queue's codec is 'json'/,
+    );
+    await rx.close();
+    expect(rx.received).toBe(0);
+    const other = freshSubject();
+    const tx = await forward(json, { connection: nats.nc, subject: other }); // creates the stream: codec 'json'
+    await expect(receive({ connection: nats.nc, subject: other, durable: 'mismatch' }, bytes)).rejects.toThrow(
+      /carries messages of queues with codec 'json', and this queue's codec is 'bytes'/,
+    );
+    json.push({ a: 1 }); // the forwarder still works: the refused receiver took nothing
+    const matching = createQueue({ codec: 'json' });
+    const rx2 = await receive({ connection: nats.nc, subject: other, durable: 'matching' }, matching);
+    expect(await matching.popAsync({ timeoutMs: 20_000 })).toEqual({ a: 1 });
+    await tx.close();
+    await rx2.close();
+  });
+
+  it('core NATS: a message from a queue of another codec stops the receiver with an error naming both codecs', async () => {
     const subject = freshSubject();
     const from = createQueue({ codec: 'json' });
     const to = createQueue({ codec: 'bytes' });
-    const rx = await receive({ connection: nats.nc, subject, durable: 'mismatch' }, to);
+    const rx = await receive({ connection: nats.nc, subject }, to);
+    await nats.nc.flush(); // the subscription is registered with the server
     const tx = await forward(from, { connection: nats.nc, subject });
     from.push({ a: 1 });
     await tx.close();
     await expect(rx.done).rejects.toThrow(/codec 'json' cannot go into this queue, whose codec is 'bytes'/);
     await expect(rx.close()).rejects.toThrow(/codec 'json'/);
+    expect(to.size).toBe(0);
+  });
+
+  it('refuses a stream of the derived name that wasmq/nats did not create, and bad arguments', async () => {
+    const subject = freshSubject();
+    const jsm = await jetstreamManager(nats.nc);
+    await jsm.streams.add({ name: `WASMQ_STREAM_${subject.replaceAll('.', '_2E')}`, subjects: [subject], retention: 'workqueue' });
+    const q = createQueue({ codec: 'bytes' });
+    await expect(forward(q, { connection: nats.nc, subject })).rejects.toThrow(/exists with another shape: its description records no codec/);
     await expect(forward({} as never, { connection: nats.nc, subject })).rejects.toThrow(/takes a wasmq Queue/);
-    await expect(receive({ connection: nats.nc, subject: 'a.>' }, to)).rejects.toThrow(/NATS subject/);
-    await expect(receive({ connection: nats.nc, subject, durable: '' }, to)).rejects.toThrow(/durable must be a non-empty string/);
+    await expect(receive({ connection: nats.nc, subject: 'a.>' }, q)).rejects.toThrow(/NATS subject/);
+    await expect(receive({ connection: nats.nc, subject, durable: '' }, q)).rejects.toThrow(/durable must be a non-empty string/);
   });
 });

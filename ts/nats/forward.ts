@@ -2,10 +2,14 @@
 // in place, in batches, copies each message once into its publish, and
 // publishes through JetStream to the subject's stream (created here), which
 // keeps them until a durable receiver acks them; core NATS subscribers of
-// the subject get them too. At most WINDOW publishes await their
-// acknowledgement at a time: that is the backpressure.
+// the subject get them too, each with a header naming the queue's codec
+// (durable receivers check the codec once, against the stream). At most
+// WINDOW publishes await their acknowledgement at a time: that is the
+// backpressure. A publish is sent once (the client does not retry it), so it
+// carries no message id for JetStream's duplicate window: a failed one stops
+// forwarding with an error instead.
 import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
-import { headers, nuid, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
 import type { Queue } from '../queue/queue.js';
 import { checkSubject, streamNames } from './names.js';
 import { checkConnection, checkOptionsObject, checkQueue } from './options.js';
@@ -54,8 +58,6 @@ export class Forwarder {
   readonly #js: JetStreamClient;
   readonly #headers: MsgHdrs;
   readonly #stop = new AbortController();
-  readonly #id = nuid.next();
-  #seq = 0;
   #forwarded = 0;
   #failure: unknown;
   /**
@@ -102,8 +104,7 @@ export class Forwarder {
     const publish = (bytes: Uint8Array, offset: number, length: number) => {
       // The view is valid only during the call: the publish takes a copy.
       const data = bytes.slice(offset, offset + length);
-      const msgID = `${this.#id}.${this.#seq++}`; // a retried publish is stored once
-      acks.push(this.#js.publish(this.subject, data, { msgID, headers: this.#headers }));
+      acks.push(this.#js.publish(this.subject, data, { headers: this.#headers }));
     };
     try {
       for (;;) {
@@ -163,6 +164,6 @@ export async function forward(queue: Queue<any>, options: ForwardOptions): Promi
   checkOptionsObject(options, what, '{ connection, subject }');
   const connection = checkConnection(options.connection, what);
   const subject = checkSubject(options.subject, what);
-  await ensureStream(await manager(connection, what), streamNames(subject), what);
+  await ensureStream(await manager(connection, what), streamNames(subject), queue.handle.codec, what);
   return new Forwarder(queue, connection, subject).start();
 }

@@ -10,7 +10,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { Queue } from '../queue/queue.js';
 import { checkSubject, streamNames } from './names.js';
 import { checkConnection, checkOptionsObject, checkQueue } from './options.js';
-import { ensureReceiveConsumer, ensureStream, manager } from './streams.js';
+import { codecsMatch, ensureReceiveConsumer, ensureStream, manager } from './streams.js';
 import { CODEC_HEADER } from './wire.js';
 
 /**
@@ -71,8 +71,8 @@ export class Receiver {
   #watch: ReturnType<typeof setInterval> | undefined;
   /**
    * Settles when receiving stops: resolves after close(), rejects with the
-   * error that stopped it (a message from a queue of another codec, a
-   * closed queue, a message too large for it).
+   * error that stopped it (over core NATS, a message from a queue of
+   * another codec; a closed queue; a message too large for it).
    */
   done: Promise<void> = Promise.resolve();
 
@@ -91,7 +91,10 @@ export class Receiver {
   startCore(connection: NatsConnection): this {
     this.#sub = connection.subscribe(this.subject);
     this.#run(async () => {
-      for await (const m of this.#sub!) await this.#put(m);
+      for await (const m of this.#sub!) {
+        this.#checkCodec(m);
+        await this.#put(m);
+      }
     });
     return this;
   }
@@ -118,8 +121,8 @@ export class Receiver {
    * Stops receiving. A durable receiver gives the messages it pulled and
    * has not put into the queue back to the stream, where the next receiver
    * of its name gets them first, and acks the ones in the queue: from now on
-   * they are this process's. Rejects if receiving had failed (a message from
-   * a queue of another codec, a closed queue).
+   * they are this process's. Rejects if receiving had failed (see
+   * {@link Receiver.done}).
    */
   async close(): Promise<void> {
     this.#stop.abort();
@@ -190,13 +193,17 @@ export class Receiver {
     }, WATCH_MS);
   }
 
-  /** Puts one message's bytes (as encoded by the sending queue's codec) into the queue, waiting while it is full. */
-  async #put(m: Msg | JsMsg): Promise<void> {
+  /** Core NATS: a message forward() sent names its queue's codec, which must match this queue's (durable: checked once, against the stream). */
+  #checkCodec(m: Msg): void {
     const codec = m.headers?.get(CODEC_HEADER);
     const mine = this.#queue.handle.codec;
-    if (codec && codec !== mine && codec !== 'custom' && mine !== 'custom') {
+    if (codec && !codecsMatch(codec, mine)) {
       throw new TypeError(`receive from "${this.subject}": a message from a queue with codec '${codec}' cannot go into this queue, whose codec is '${mine}'`);
     }
+  }
+
+  /** Puts one message's bytes (as encoded by the sending queue's codec) into the queue, waiting while it is full. */
+  async #put(m: Msg | JsMsg): Promise<void> {
     const data = m.data;
     await this.#queue.publishAsync(data.length, (bytes, offset) => bytes.set(data, offset), { signal: this.#stop.signal });
     this.#received++;
@@ -207,6 +214,8 @@ export class Receiver {
  * Receives the messages forward() sends to `subject` into `queue` (whose
  * codec must be the sending queue's), until close(). With `durable`,
  * nothing is lost when this process dies: see {@link ReceiveOptions.durable}.
+ * Rejects at once when `durable` is given and the subject's stream carries
+ * messages of another codec.
  *
  * @example
  * ```ts
@@ -233,7 +242,7 @@ export async function receive(options: ReceiveOptions, queue: Queue<any>): Promi
   if (typeof durable !== 'string' || durable === '') throw new TypeError(`${what}: option durable must be a non-empty string (the receiver's name); got ${typeof durable}`);
   const names = streamNames(subject);
   const jsm = await manager(connection, what);
-  await ensureStream(jsm, names, what);
+  await ensureStream(jsm, names, queue.handle.codec, what);
   const info = await ensureReceiveConsumer(jsm, names, durable, ACK_WAIT_MS, what);
   // Messages a previous receiver of this name held unacked when it died come
   // back after the ack wait; pulling before that would put newer messages

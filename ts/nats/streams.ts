@@ -27,16 +27,37 @@ export function ensurePoolStream(jsm: JetStreamManager, names: PoolNames, what: 
   return ensureWorkQueue(jsm, names.stream, names.tasks, what);
 }
 
-/** A forwarded subject's stream: each message is kept until a durable receiver acks it. */
-export function ensureStream(jsm: JetStreamManager, names: StreamNames, what: string): Promise<StreamInfo> {
-  return ensureWorkQueue(jsm, names.stream, names.subject, what);
+/**
+ * A forwarded subject's stream: each message is kept until a durable
+ * receiver acks it. It records the codec of the queue that created it (in
+ * its description: nats-server 2.9 has no stream metadata), and every queue
+ * that forwards to it or durably receives from it must have a compatible
+ * one. Checked here, once, so a durable receiver reads no per-message header.
+ */
+export async function ensureStream(jsm: JetStreamManager, names: StreamNames, codec: string, what: string): Promise<StreamInfo> {
+  const info = await ensureWorkQueue(jsm, names.stream, names.subject, what, `${CODEC_NOTE}${codec}`);
+  const recorded = info.config.description?.startsWith(CODEC_NOTE) ? info.config.description.slice(CODEC_NOTE.length) : undefined;
+  if (recorded === undefined) throw shapeError(what, names.stream, ['its description records no codec (wasmq/nats did not create it)']);
+  if (!codecsMatch(recorded, codec)) {
+    throw new TypeError(
+      `${what}: the JetStream stream ${names.stream} of subject "${names.subject}" carries messages of queues with codec '${recorded}', ` +
+        `and this queue's codec is '${codec}': the bytes travel as encoded. Use a queue with codec '${recorded}', or another subject`,
+    );
+  }
+  return info;
 }
 
-async function ensureWorkQueue(jsm: JetStreamManager, stream: string, subject: string, what: string): Promise<StreamInfo> {
+/** What a stream's description says before the codec of its messages. */
+const CODEC_NOTE = 'wasmq/nats messages, codec: ';
+
+/** Whether bytes encoded by a queue of codec `from` can go into a queue of codec `to` ('custom' takes and gives anything). */
+export const codecsMatch = (from: string, to: string): boolean => from === to || from === 'custom' || to === 'custom';
+
+async function ensureWorkQueue(jsm: JetStreamManager, stream: string, subject: string, what: string, description?: string): Promise<StreamInfo> {
   const info = await streamInfo(jsm, stream);
   if (info === undefined) {
     try {
-      return await jsm.streams.add({ name: stream, subjects: [subject], retention: 'workqueue', storage: 'file' });
+      return await jsm.streams.add({ name: stream, subjects: [subject], retention: 'workqueue', storage: 'file', ...(description ? { description } : {}) });
     } catch (cause) {
       // Another process created it first, maybe of another shape: check that one.
       const raced = await streamInfo(jsm, stream);
@@ -52,14 +73,15 @@ function checkWorkQueue(info: StreamInfo, stream: string, subject: string, what:
   const problems: string[] = [];
   if (retention !== 'workqueue') problems.push(`its retention is '${retention}', not 'workqueue'`);
   if (!subjects?.includes(subject)) problems.push(`its subjects (${(subjects ?? []).join(', ') || 'none'}) do not include ${subject}`);
-  if (problems.length > 0) {
-    throw new Error(
-      `${what}: the JetStream stream ${stream} exists with another shape: ${problems.join('; ')}. ` +
-        'wasmq/nats does not reconfigure streams: delete it, or use another subject',
-    );
-  }
+  if (problems.length > 0) throw shapeError(what, stream, problems);
   return info;
 }
+
+const shapeError = (what: string, stream: string, problems: string[]) =>
+  new Error(
+    `${what}: the JetStream stream ${stream} exists with another shape: ${problems.join('; ')}. ` +
+      'wasmq/nats does not reconfigure streams: delete it, or use another subject',
+  );
 
 /** The durable pull consumer all of a pool's machines share, with `ackWaitMs`; an existing one must have the same. */
 export function ensurePoolConsumer(jsm: JetStreamManager, names: PoolNames, ackWaitMs: number, what: string): Promise<ConsumerInfo> {
