@@ -163,10 +163,8 @@ export class PoolClient<I = unknown, O = unknown> {
     try {
       await (this.#ready ??= ensurePoolStream(await manager(this.#connection, 'remotePool'), this.#names, 'remotePool'));
       const deadline = Date.now() + this.#timeoutMs;
-      await this.#js.publish(this.#names.tasks, payload, {
-        headers: taskHeaders({ id, reply: this.#inbox, name, deadline }),
-        msgID: id, // JetStream drops a second copy of a retried publish
-      });
+      // Sent once (the client retries no publish), so no message id for JetStream's duplicate window.
+      await this.#js.publish(this.#names.tasks, payload, { headers: taskHeaders({ id, reply: this.#inbox, name, deadline }) });
     } catch (cause) {
       this.#ready = undefined; // set up again next time
       this.#giveUp(id, new Error(`remotePool "${this.subject}": could not hand the task to NATS: ${(cause as Error)?.message ?? cause}`, { cause }));
