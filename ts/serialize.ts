@@ -52,6 +52,7 @@
 // pays three property checks per object and no walk. needsPlatformClone is the
 // channel's walk. Measurements: docs/DESIGN.md, "Serializer".
 import { Packr } from 'msgpackr';
+import { readScalar, scalarLength, writeScalar } from './scalars.js';
 import type { SharedStructures, Structure } from './structures.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -188,6 +189,10 @@ export class Serializer {
    * the next serialize on this thread.
    */
   serialize(value: unknown): Uint8Array {
+    // A scalar is written here, in msgpackr's own bytes (scalars.ts), into a
+    // buffer of its own: callers may keep it, as they may keep msgpackr's.
+    const n = writeScalar(scalarOut, 0, value);
+    if (n > 0) return scalarOut.slice(0, n);
     sawProtoKey = false;
     let bytes: Uint8Array;
     try {
@@ -200,6 +205,9 @@ export class Serializer {
 
   /** Decodes bytes made by serialize (of a serializer over the same table, if any), in any thread. */
   deserialize(bytes: Uint8Array): unknown {
+    if (bytes.length <= MAX_SCALAR_BYTES && bytes.length > 0 && scalarLength(bytes, 0, bytes.length) === bytes.length) {
+      return readScalar(bytes, 0);
+    }
     if (bytes[0] === PROTO_KEYED && bytes.length > 1) return this.#deserializeProtoKeyed(bytes);
     const own = bytes.length <= COPY_OUT_BYTES && isShared(bytes) && !decodingCopy;
     if (own) {
@@ -282,6 +290,10 @@ export function serialize(value: unknown): Uint8Array {
 export function deserialize(bytes: Uint8Array): unknown {
   return selfContained.deserialize(bytes);
 }
+
+/** The longest scalar (a float64), and where serialize writes one. */
+const MAX_SCALAR_BYTES = 9;
+const scalarOut = new Uint8Array(MAX_SCALAR_BYTES);
 
 /** Views of shared memory up to this size are decoded from a private copy (see deserialize). */
 const COPY_OUT_BYTES = 64 * 1024;

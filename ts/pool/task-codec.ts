@@ -11,6 +11,7 @@
 // Errors thrown by a task are sent as plain records, not as Error values,
 // because those keep only name, message and cause and the user wants the
 // stack and `code`.
+import { readScalar, scalarLength, writeScalar } from '../scalars.js';
 import { isDataCloneError, namedCloneError, type Serializer } from '../serialize.js';
 
 /** What a result message says about its task. */
@@ -109,7 +110,33 @@ export function decodeTaskInput(s: Serializer, message: Uint8Array): unknown {
  * long the handler took, measured in the worker)]. Valid until the next encode.
  */
 export function encodeResult(s: Serializer, id: number, status: number, value: unknown, runMs = 0): Uint8Array {
+  if (status === RESULT_OK) {
+    // A scalar result: the same bytes msgpackr writes for the array, without
+    // msgpackr (scalars.ts); a tiny task's result costs a few byte stores.
+    tuple[0] = 0x94; // msgpack fixarray of 4
+    let n = 1 + writeScalar(tuple, 1, id);
+    n += writeScalar(tuple, n, status);
+    const v = writeScalar(tuple, n, value);
+    if (v > 0) return tuple.subarray(0, n + v + writeScalar(tuple, n + v, runMs));
+  }
   return s.serialize([id, status, status === RESULT_ERROR ? toErrorRecord(value) : value, runMs]);
+}
+/** Where encodeResult writes a result of four scalars (each at most 9 bytes). */
+const tuple = new Uint8Array(1 + 4 * 9);
+
+/** A result message of four scalars (what encodeResult writes for a scalar result), or undefined. */
+function scalarResult(bytes: Uint8Array): [id: number, status: number, value: unknown, runMs: number] | undefined {
+  if (bytes[0] !== 0x94) return undefined;
+  const end = bytes.length;
+  const fields: unknown[] = [];
+  let at = 1;
+  for (let i = 0; i < 4; i++) {
+    const n = scalarLength(bytes, at, end);
+    if (n === 0) return undefined;
+    fields.push(readScalar(bytes, at));
+    at += n;
+  }
+  return at === end ? (fields as [number, number, unknown, number]) : undefined;
 }
 
 /**
@@ -118,13 +145,15 @@ export function encodeResult(s: Serializer, id: number, status: number, value: u
  * instead of the pool's result loop.
  */
 export function decodeResult(s: Serializer, bytes: Uint8Array): [id: number, status: number, value: unknown, runMs: number] {
-  let r: [number, number, unknown, number];
-  try {
-    r = s.deserialize(bytes) as [number, number, unknown, number];
-  } catch (cause) {
-    const id = resultIdOf(bytes);
-    if (id === undefined) throw cause;
-    return [id, RESULT_ERROR, encodingFailure("the task's result could not be decoded", cause), NaN];
+  let r = scalarResult(bytes);
+  if (r === undefined) {
+    try {
+      r = s.deserialize(bytes) as [number, number, unknown, number];
+    } catch (cause) {
+      const id = resultIdOf(bytes);
+      if (id === undefined) throw cause;
+      return [id, RESULT_ERROR, encodingFailure("the task's result could not be decoded", cause), NaN];
+    }
   }
   if (r[1] === RESULT_ERROR) r[2] = fromErrorRecord(r[2]);
   return r;
