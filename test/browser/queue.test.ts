@@ -178,3 +178,17 @@ describe('close wakes waiters on every thread', () => {
     expect(Array.from(await popping)).toEqual([7, 8, 9]);
   });
 });
+
+describe('handles in one message', () => {
+  // Firefox 140 ESR's structured clone resolved a second reference to an object
+  // first met after a WebAssembly.Memory to the wrong object, and every handle
+  // holds the one compiled kernel module: the second handle arrived with a
+  // Memory for its module (queue/handle.ts, handleOf).
+  test('several queue handles posted together each attach to their own queue in a worker', async () => {
+    const queues = [0, 1, 2].map(() => createQueue({ codec: 'json' }));
+    queues.forEach((q, i) => expect(q.tryPush({ queue: i })).toBe(true));
+    const got = await queueWorker().call<unknown[]>({ op: 'popEach', handles: queues.map((q) => q.handle) });
+    expect(got).toEqual([{ queue: 0 }, { queue: 1 }, { queue: 2 }]);
+  });
+});
+

@@ -216,6 +216,8 @@ export class Workers {
     const config = this.#config;
     const init: WorkerInit = {
       kind: INIT_KIND,
+      // First: cloned as if posted alone, before the queues' memories (see handleOf in queue/handle.ts).
+      workerData: config.workerData,
       tasks: this.#shared.tasks,
       results: this.#shared.results,
       control: ctl.buffer as SharedArrayBuffer,
@@ -225,7 +227,6 @@ export class Workers {
       lifeLock: `wasmq.pool:${this.#key}:${slot}:${++this.#generation}`,
       minThreads: config.minThreads,
       idleTimeout: config.idleTimeout,
-      workerData: config.workerData,
     };
     record.host = spawnThread(config.worker, init, config, {
       gone: (reason, cause) => this.#onGone(slot, record, reason, cause),

@@ -65,9 +65,17 @@ export interface AttachOptions<T> {
   checkViews?: boolean;
 }
 
-/** @internal The handle of the queue a Kernel serves. */
+/**
+ * @internal The handle of the queue a Kernel serves. `module` comes before
+ * `memory`: Firefox 140 ESR's structured clone resolves a message's second
+ * reference to an object first met after a WebAssembly.Memory to the wrong
+ * object (it numbers the memory's buffer on one side only). Every handle
+ * shares the one compiled module, so several handles in one message (a
+ * pool's init, a SharedChannel port's two queues) reach it as a second
+ * reference; met first here, before any memory, it arrives intact.
+ */
 export function handleOf<T>(kernel: Kernel): QueueHandle<T> {
-  return { kind: 'wasmq.queue', version: LAYOUT_VERSION, memory: kernel.memory, module: kernel.module, codec: kernel.codec };
+  return { kind: 'wasmq.queue', version: LAYOUT_VERSION, module: kernel.module, memory: kernel.memory, codec: kernel.codec };
 }
 
 const notAHandle = (why: string) => new TypeError(`not a wasmq queue handle: ${why}`);

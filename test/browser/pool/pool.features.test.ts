@@ -36,11 +36,15 @@ describe('named task functions, broadcast and workerData in Web Workers', () => 
 
   it('broadcast runs once on every worker; workerData (shared memory included) reaches each', async () => {
     const shared = counter();
-    const p = pool({ threads: 2, workerData: { counter: shared, tag: 'x' } });
+    const twice = { same: true };
+    const p = pool({ threads: 2, workerData: { counter: shared, tag: 'x', twice: [twice, twice] } });
     const ids = await p.broadcast(undefined, { name: 'whoami' });
     expect(new Set(ids).size).toBe(2);
-    const data = (await p.broadcast(undefined, { name: 'data' })) as { tag: string }[];
+    const data = (await p.broadcast(undefined, { name: 'data' })) as { tag: string; twice: object[] }[];
     expect(data.map((d) => d.tag)).toEqual(['x', 'x']);
+    // One object twice in workerData is one object in the worker (the pool's init
+    // sends workerData ahead of its queues' memories: queue/handle.ts, handleOf).
+    for (const d of data) expect(d.twice[0]).toBe(d.twice[1]);
     await p.broadcast(undefined, { name: 'mark' });
     expect(Atomics.load(shared, 1)).toBe(2); // the same memory, marked once by each worker
   });

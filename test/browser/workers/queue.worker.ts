@@ -18,6 +18,8 @@ export type QueueWorkerRequest =
   | { op: 'popOnce'; handle: QueueHandle }
   /** Creates a queue here, pushes messages 0..count-1 of producer 0, and returns its handle. */
   | { op: 'createAndFill'; count: number }
+  /** Attaches every handle (all came in this one message) and pops one value from each. */
+  | { op: 'popEach'; handles: QueueHandle[] }
   /** Closes the queue after `delayMs`. */
   | { op: 'closeAfter'; handle: QueueHandle; delayMs: number };
 
@@ -90,6 +92,8 @@ serveRequests(async (request: QueueWorkerRequest) => {
       }
       return q.handle;
     }
+    case 'popEach':
+      return request.handles.map((handle) => attachQueue<unknown>(handle).tryPop());
     case 'closeAfter': {
       const q = attachQueue<unknown>(request.handle);
       await new Promise((resolve) => setTimeout(resolve, request.delayMs));
