@@ -78,7 +78,13 @@ export async function launchEngine(id: EngineId, options: LaunchOptions = {}): P
           id === 'chromium'
             ? await (browser as import('playwright').Browser).newPage(viewport ? { viewport, deviceScaleFactor: 1 } : {})
             : await (browser as import('puppeteer-core').Browser).newPage();
-        if (viewport && id === 'firefox') await (page as import('puppeteer-core').Page).setViewport({ ...viewport, deviceScaleFactor: 1 });
+        if (viewport && id === 'firefox') {
+          // puppeteer sends the viewport and a screen-orientation override together; Firefox 140 ESR
+          // knows no emulation.setScreenOrientationOverride, and the page needs only the viewport.
+          await (page as import('puppeteer-core').Page).setViewport({ ...viewport, deviceScaleFactor: 1 }).catch((e: Error) => {
+            if (!/setScreenOrientationOverride/.test(String(e?.message))) throw e;
+          });
+        }
         const errors: string[] = [];
         (page as import('playwright').Page).on('pageerror', (e: Error) => errors.push(String(e?.message ?? e)));
         return {
