@@ -2,7 +2,7 @@
 // msgpackr writes for them under serialize.ts's options, written and read
 // here without a call into msgpackr. A pool's tiny task is a scalar in and a
 // scalar out; msgpackr's per-call setup (its reference map, its buffer
-// checks, its try/finally) cost more than the value itself, about a quarter
+// checks, its try/finally) cost more than the value itself, about a fifth
 // of the pool's main-thread time per tiny task (docs/DESIGN.md,
 // "Serializer"). The bytes are msgpackr's own, so either side reads the
 // other's: test/scalars.property.test.ts compares both ways.

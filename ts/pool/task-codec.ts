@@ -179,13 +179,10 @@ function resultIdOf(bytes: Uint8Array): number | undefined {
     i = 2;
   }
   if (bytes[i++] !== 0x94) return undefined;
+  // The id is a msgpack uint: a positive fixint, 0xcc, 0xcd or 0xce (scalars.ts reads them all).
   const b = bytes[i];
-  if (b < 0x40) return b; // msgpackr's positive fixint range when records are on
-  const view = new DataView(bytes.buffer, bytes.byteOffset + i + 1);
-  if (b === 0xcc) return view.getUint8(0);
-  if (b === 0xcd) return view.getUint16(0);
-  if (b === 0xce) return view.getUint32(0);
-  return undefined;
+  if (!(b < 0x40 || b === 0xcc || b === 0xcd || b === 0xce) || scalarLength(bytes, i, bytes.length) === 0) return undefined;
+  return readScalar(bytes, i) as number;
 }
 
 /** `seen`: the errors above this one in the cause chain; a cause that loops back is left out. */
