@@ -38,6 +38,8 @@ export class Results {
     onSleep: (wake) => {
       this.#wake = wake;
     },
+    // Without Atomics.waitAsync (Firefox before 145), look every 1 ms, as popAsync's first poll does.
+    pollMs: 1,
   };
 
   /**
