@@ -97,7 +97,6 @@ export class Pool<I = unknown, O = unknown> {
     this.#maxTaskBytes = config.maxTaskBytes;
     this.#tasks = createQueue(taskQueueOptions(config));
     this.#results = createQueue(resultQueueOptions(config));
-    // Parks at most half the stall timeout at a time, as a blocked pop does (stall.ts).
     this.#reader = new Results(this.#results, () => this.#pending.size > 0, (message) => this.#onResult(message), Math.max(1, config.stallTimeoutMs / 2));
     this.#layout = controlLayoutOf(config);
     this.#ctl = new Int32Array(new SharedArrayBuffer(controlBytes(this.#layout)));

@@ -44,7 +44,8 @@ export class Results {
 
   /**
    * `onResult` gets each result message (a view valid during the call); the
-   * loop runs while `pending()`, and parks at most `tickMs` at a time.
+   * loop runs while `pending()`, and parks at most `tickMs` at a time (the
+   * pool passes half the stall timeout, as a blocked pop parks: stall.ts).
    */
   constructor(queue: Queue<Uint8Array>, pending: () => boolean, onResult: (message: Uint8Array) => void, tickMs: number) {
     this.#queue = queue;
