@@ -326,6 +326,23 @@ export async function waitAsync(
 
 // ------------------------------------------------------------------ yielding
 
+/** Longest stretch of a microtask-paced receive loop before it yields a macrotask turn (ms). */
+export const MAX_MICROTASK_RUN_MS = 1;
+
+/**
+ * A microtask-paced loop's turn (SharedChannel's receiver, the pool's result
+ * loop): once its run, begun at `runStart`, has lasted MAX_MICROTASK_RUN_MS,
+ * a macrotask turn (nextTask), so timers, I/O and rendering still run; else
+ * a microtask checkpoint, so promise work the loop started runs first.
+ * Await it; it gives the run's start from then on. The common branch returns
+ * a plain number, so awaiting it costs the one microtask `await undefined` did.
+ */
+export function pacedTurn(runStart: number, now: number): number | Promise<number> {
+  if (now - runStart < MAX_MICROTASK_RUN_MS) return runStart;
+  return nextTask().then(() => performance.now());
+}
+
+
 type Resume = () => void;
 const setImmediateFn = (globalThis as { setImmediate?: (fn: Resume) => unknown }).setImmediate;
 let resumes: Resume[] = [];

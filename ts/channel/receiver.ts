@@ -16,15 +16,13 @@
 //      alive, like a started MessagePort). No spin first, and a post on this
 //      side ends the park cheaply (activity()).
 // Steps 1 and 2 hand the event loop a macrotask turn at least every
-// MAX_MICROTASK_RUN_MS, so timers, I/O and rendering are never starved.
+// MAX_MICROTASK_RUN_MS (ts/wait.ts, pacedTurn), so timers, I/O and rendering are never starved.
 // Posting a message (activity()) ends a park at once and goes back to step 2,
 // since that is when a reply is likely.
 import type { Queue } from '../queue/queue.js';
-import { nextTask } from '../wait.js';
+import { pacedTurn } from '../wait.js';
 import type { LaneMessage, TransferLane } from './transfer-lane.js';
 
-/** Longest stretch of microtask-paced work before yielding a macrotask turn. */
-const MAX_MICROTASK_RUN_MS = 1;
 /** Longest single park: a re-check (and stall check) at least this often. */
 const PARK_TICK_MS = 500;
 
@@ -124,12 +122,7 @@ export class Receiver {
         runStart = performance.now();
         continue;
       }
-      if (now - runStart >= MAX_MICROTASK_RUN_MS) {
-        await nextTask();
-        runStart = performance.now();
-      } else {
-        await undefined; // a microtask checkpoint: pending promise work runs first
-      }
+      runStart = await pacedTurn(runStart, now);
     }
     if (!this.#stopped) {
       this.#stopped = true;

@@ -15,10 +15,11 @@ import { readTaskId } from './task-codec.js';
 /**
  * An idle lane spins this long on the task queue before it parks. A parked
  * lane is woken through the event loop (Atomics.waitAsync), which costs far
- * more than a spinning take (docs/DESIGN.md, "Waiting"). This only holds the
- * worker's event loop for a fraction of a millisecond at a time.
+ * more than a spinning take (docs/DESIGN.md, "Waiting"). Kept short: with
+ * two workers and the main thread on two cores, a spinning worker takes CPU
+ * from the main thread that produces its tasks (DESIGN, "The pool").
  */
-const IDLE_SPIN_MS = 0.2;
+const IDLE_SPIN_MS = 0.05;
 /** A sync task loop yields to the event loop this often, so timers and I/O of the task code still run. */
 const YIELD_EVERY_MS = 4;
 

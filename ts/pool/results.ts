@@ -11,15 +11,13 @@
 //   3. quiet for longer: park (Queue#parkUntilPushed) until a push, a stall
 //      tick, or stop() / a new task ends it (a cheap wake, no AbortSignal).
 // Steps 1 and 2 hand the event loop a macrotask turn at least every
-// MAX_MICROTASK_RUN_MS, so the main thread's timers and I/O still run.
+// MAX_MICROTASK_RUN_MS (ts/wait.ts, pacedTurn), so the main thread's timers and I/O still run.
 import { sharedViews } from '../codecs.js';
 import type { Queue } from '../queue/queue.js';
-import { nextTask, type ParkOptions } from '../wait.js';
+import { pacedTurn, type ParkOptions } from '../wait.js';
 
 /** How long after the last result or task the loop keeps looking before it parks (ms). */
 const POLL_MS = 0.1;
-/** Longest stretch of microtask-paced looking before a macrotask turn (ms). */
-const MAX_MICROTASK_RUN_MS = 1;
 
 /** @internal */
 export class Results {
@@ -115,12 +113,7 @@ export class Results {
           runStart = performance.now();
           continue;
         }
-        if (now - runStart >= MAX_MICROTASK_RUN_MS) {
-          await nextTask();
-          runStart = performance.now();
-        } else {
-          await undefined; // a microtask checkpoint: the promise work results started runs first
-        }
+        runStart = await pacedTurn(runStart, now);
       }
     } finally {
       this.#receiving = false;
